@@ -1,0 +1,5 @@
+export * from './database';
+export * from './sql-case-store';
+export * from './sql-dispatch-store';
+export * from './entities/case.entities';
+export * from './entities/directory.entities';
