@@ -193,7 +193,8 @@ export class WorkflowEngine {
 
   private machineEvent(event: EventObject, actor: Actor, now: Date): EventObject {
     // `$at` and `$actor` let a machine record who did what and compute calendar deadlines without a clock.
-    return { ...event, $at: now.toISOString(), $actor: { userId: actor.userId, unitId: actor.unitId, role: actor.role } };
+    const meta = { $at: now.toISOString(), $actor: { userId: actor.userId, unitId: actor.unitId, role: actor.role } };
+    return { ...event, ...meta } as EventObject;
   }
 
   private async commit(

@@ -20,7 +20,7 @@ export function ormOptions(target: DatabaseTarget, debug = false): Options {
   const common: Options = {
     entities: ENTITIES,
     extensions: [Migrator],
-    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false },
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     debug,
     allowGlobalContext: false,
     forceUtcTimezone: true,

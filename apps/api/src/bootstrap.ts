@@ -1,0 +1,31 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { AppConfig } from '#shouhu/config';
+import { requestIdOf } from '#shouhu/runtime';
+
+/** Builds the Fastify app around a module: /api/v1, OpenAPI at /docs, request ids, shutdown hooks. */
+export async function createHttpApp(module: unknown, config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ genReqId: requestIdOf, bodyLimit: 1_048_576 });
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix('api/v1');
+  app.enableShutdownHooks();
+  app.getHttpAdapter().getInstance().addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  const doc = SwaggerModule.createDocument(
+    app as unknown as INestApplication,
+    new DocumentBuilder()
+      .setTitle('Shouhu (守护) API')
+      .setDescription('Cases of child protection as workflows: open, move, watch deadlines, read notifications.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app as unknown as INestApplication, doc);
+  await app.listen(config.PORT, config.HOST);
+  return app;
+}

@@ -1,0 +1,3 @@
+export * from './directory.service';
+export * from './responsible-unit.resolver';
+export * from './demo-seed';

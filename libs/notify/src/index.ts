@@ -1,0 +1,2 @@
+export * from './inbox.service';
+export * from './notify.handler';

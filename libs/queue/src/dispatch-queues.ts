@@ -1,0 +1,58 @@
+import { type JobsOptions, Queue } from 'bullmq';
+import { effectJobId, type EffectJobData, QUEUES, timerJobId, type TimerJobData } from '#shouhu/engine';
+import type { RedisConnections } from './redis-connections';
+
+/** Completed jobs are removed, so a timer or effect can be enqueued again by the reconciler if needed. */
+const TIMER_JOB: JobsOptions = {
+  removeOnComplete: true,
+  removeOnFail: true,
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 500 },
+};
+
+export const EFFECT_ATTEMPTS = 8;
+
+const EFFECT_JOB: JobsOptions = {
+  removeOnComplete: true,
+  removeOnFail: { count: 10_000 },
+  attempts: EFFECT_ATTEMPTS,
+  backoff: { type: 'exponential', delay: 1000 },
+};
+
+/** The two BullMQ queues: delayed deadline jobs and effect jobs. Payloads carry ids, never rows. */
+export class DispatchQueues {
+  readonly timers: Queue<TimerJobData>;
+  readonly effects: Queue<EffectJobData>;
+
+  constructor(connections: RedisConnections, readonly prefix: string) {
+    this.timers = new Queue<TimerJobData>(QUEUES.timers, { connection: connections.producer(), prefix });
+    this.effects = new Queue<EffectJobData>(QUEUES.effects, { connection: connections.producer(), prefix });
+  }
+
+  /** Re-adding a timer already in Redis is a no-op: the job id is the timer's id. */
+  async scheduleTimers(timers: readonly { id: string; dueAt: Date }[], now: Date, requestId: string | null = null): Promise<void> {
+    if (timers.length === 0) return;
+    await this.timers.addBulk(
+      timers.map((t) => ({
+        name: 'deadline',
+        data: { timerId: t.id, requestId },
+        opts: { ...TIMER_JOB, jobId: timerJobId(t.id), delay: Math.max(0, t.dueAt.getTime() - now.getTime()) },
+      })),
+    );
+  }
+
+  async enqueueEffects(effects: readonly { id: string; action: string; requestId: string | null }[]): Promise<void> {
+    if (effects.length === 0) return;
+    await this.effects.addBulk(
+      effects.map((e) => ({
+        name: e.action,
+        data: { outboxId: e.id, requestId: e.requestId },
+        opts: { ...EFFECT_JOB, jobId: effectJobId(e.id) },
+      })),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.timers.close(), this.effects.close()]);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './runtime.module';
+export * from './tokens';
+export * from './case-transitioned.event';
+export * from './embedded-redis';
+export * from './definitions.loader';
