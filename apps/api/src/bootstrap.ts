@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '#shouhu/config';
-import { requestIdOf } from '#shouhu/runtime';
+import { closeOnSignals, requestIdOf } from '#shouhu/runtime';
 
 /** Builds the Fastify app around a module: /api/v1, OpenAPI at /docs, request ids, shutdown hooks. */
 export async function createHttpApp(module: unknown, config: AppConfig): Promise<NestFastifyApplication> {
@@ -12,7 +12,7 @@ export async function createHttpApp(module: unknown, config: AppConfig): Promise
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api/v1');
-  app.enableShutdownHooks();
+  closeOnSignals(app, (m) => app.get(Logger).log(m));
   app.getHttpAdapter().getInstance().addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from '#shouhu/config';
-import { ensureRedis, RedisUnavailableError } from '#shouhu/runtime';
+import { closeOnSignals, ensureRedis, RedisUnavailableError } from '#shouhu/runtime';
 import { UnhandledActionsError } from './effect-catalogue.provider';
 import { WorkerModule } from './worker.module';
 
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   await ensureRedis(config.REDIS_URL, config.dataDir, false);
   const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  closeOnSignals(app, (m) => app.get(Logger).log(m));
   process.stdout.write(`Shouhu worker started (queue prefix ${config.QUEUE_PREFIX})\n`);
 }
 

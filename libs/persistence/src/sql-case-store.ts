@@ -96,5 +96,5 @@ export class SqlCaseStore implements CaseStore {
 }
 
 function escapeLike(s: string): string {
-  return s;
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

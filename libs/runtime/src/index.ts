@@ -3,3 +3,4 @@ export * from './tokens';
 export * from './case-transitioned.event';
 export * from './embedded-redis';
 export * from './definitions.loader';
+export * from './shutdown';
