@@ -4,6 +4,7 @@ import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { type EntityManager, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { PGlite } from '@electric-sql/pglite';
+import { Client } from 'pg';
 import { PGliteDriver } from 'mikro-orm-pglite';
 import { AccessTokenSchema, InboxSchema, UnitSchema } from './entities/directory.entities';
 import { CaseEventSchema, CaseSchema, OutboxSchema, TimerSchema } from './entities/case.entities';
@@ -13,6 +14,9 @@ export const ENTITIES = [CaseSchema, CaseEventSchema, TimerSchema, OutboxSchema,
 
 /** Listed, not globbed, so the same list works from sources (tests) and from dist. */
 export const MIGRATIONS = [{ name: 'Migration20261129000000_kernel', class: Migration20261129000000_kernel }];
+
+/** Arbitrary but fixed: the advisory lock that serialises migrations across processes. */
+const MIGRATION_LOCK_KEY = 7_204_816;
 
 export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string | null };
 
@@ -63,9 +67,22 @@ export class Database {
     return this.orm.em.fork() as EntityManager;
   }
 
+  /**
+   * Applies pending migrations. On PostgreSQL a session advisory lock (on a connection of its own)
+   * lets any number of API and worker processes start at once: one migrates, the others wait and
+   * then find nothing to do.
+   */
   async migrate(): Promise<string[]> {
-    const done = await this.orm.getMigrator().up();
-    return done.map((m) => m.name);
+    if (this.target.kind === 'pglite') return (await this.orm.getMigrator().up()).map((m) => m.name);
+    const lock = new Client({ connectionString: this.target.url });
+    await lock.connect();
+    try {
+      await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      return (await this.orm.getMigrator().up()).map((m) => m.name);
+    } finally {
+      await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await lock.end();
+    }
   }
 
   async pendingMigrations(): Promise<string[]> {
