@@ -44,6 +44,10 @@ export class InMemoryCaseStore implements CaseStore {
     return [...this.timers.values()].filter((t) => t.caseId === caseId && t.status === 'pending');
   }
 
+  async pendingTimersOf(caseIds: readonly string[]): Promise<TimerRow[]> {
+    return [...this.timers.values()].filter((t) => caseIds.includes(t.caseId) && t.status === 'pending');
+  }
+
   async findTimer(id: string): Promise<TimerRow | null> {
     return this.timers.get(id) ?? null;
   }

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { type Job, Worker } from 'bullmq';
-import { type AppConfig, APP_CONFIG } from '#shouhu/config';
+import type { Job, Worker } from 'bullmq';
 import { type Clock, EffectCatalogue, type EffectJobData, QUEUES } from '#shouhu/engine';
 import { SqlCaseStore, SqlDispatchStore } from '#shouhu/persistence';
-import { EFFECT_ATTEMPTS, RedisConnections } from '#shouhu/queue';
+import { EFFECT_ATTEMPTS } from '#shouhu/queue';
 import { CLOCK } from '#shouhu/runtime';
+import { QueueWorkers } from './queue-workers';
 
 /** Carries out outbox rows through the catalogue; a row done once is never done again. */
 @Injectable()
@@ -13,8 +13,7 @@ export class EffectWorker implements OnApplicationBootstrap, BeforeApplicationSh
   private worker?: Worker<EffectJobData>;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(RedisConnections) private readonly redis: RedisConnections,
+    private readonly workers: QueueWorkers,
     @Inject(EffectCatalogue) private readonly catalogue: EffectCatalogue,
     @Inject(SqlDispatchStore) private readonly dispatch: SqlDispatchStore,
     @Inject(SqlCaseStore) private readonly cases: SqlCaseStore,
@@ -22,12 +21,7 @@ export class EffectWorker implements OnApplicationBootstrap, BeforeApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker<EffectJobData>(QUEUES.effects, (job) => this.process(job), {
-      connection: this.redis.worker(),
-      prefix: this.config.QUEUE_PREFIX,
-      concurrency: this.config.WORKER_CONCURRENCY,
-    });
-    this.worker.on('error', (err) => this.logger.warn({ err: String(err) }, 'effect worker connection error'));
+    this.worker = this.workers.start<EffectJobData>(QUEUES.effects, (job) => this.process(job), this.logger);
   }
 
   async process(job: Job<EffectJobData>): Promise<string> {

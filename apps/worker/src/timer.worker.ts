@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import { DelayedError, type Job, Worker } from 'bullmq';
-import { type AppConfig, APP_CONFIG } from '#shouhu/config';
+import { DelayedError, type Job, type Worker } from 'bullmq';
 import { QUEUES, type TimerJobData, WorkflowEngine } from '#shouhu/engine';
-import { RedisConnections } from '#shouhu/queue';
 import { CaseTransitioned } from '#shouhu/runtime';
+import { QueueWorkers } from './queue-workers';
 
 /** Fires deadlines: the engine decides whether the timer still counts; this only delivers the job. */
 @Injectable()
@@ -13,19 +12,13 @@ export class TimerWorker implements OnApplicationBootstrap, BeforeApplicationShu
   private worker?: Worker<TimerJobData>;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(RedisConnections) private readonly redis: RedisConnections,
+    private readonly workers: QueueWorkers,
     @Inject(WorkflowEngine) private readonly engine: WorkflowEngine,
     private readonly events: EventBus,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker<TimerJobData>(QUEUES.timers, (job, token) => this.process(job, token), {
-      connection: this.redis.worker(),
-      prefix: this.config.QUEUE_PREFIX,
-      concurrency: this.config.WORKER_CONCURRENCY,
-    });
-    this.worker.on('error', (err) => this.logger.warn({ err: String(err) }, 'timer worker connection error'));
+    this.worker = this.workers.start<TimerJobData>(QUEUES.timers, (job, token) => this.process(job, token), this.logger);
   }
 
   async process(job: Job<TimerJobData>, token?: string): Promise<string> {

@@ -49,10 +49,18 @@ export function machineInput(def: CaseDefinition, open: OpenCaseContext): unknow
   };
 }
 
-/** Named actions of a machine: the effects the worker must be able to carry out. */
+/**
+ * Named actions of a machine that are effects for the worker. Actions `setup` implements with XState's
+ * own creators (`assign`, ...) run inside the transition and are not effects.
+ */
 export function namedActions(def: CaseDefinition): string[] {
-  const actions = (def.machine.implementations?.actions ?? {}) as Record<string, unknown>;
-  return Object.keys(actions).sort();
+  const actions = (def.machine.implementations?.actions ?? {}) as Record<string, { type?: unknown }>;
+  return Object.keys(actions)
+    .filter((name) => {
+      const type = actions[name]?.type;
+      return !(typeof type === 'string' && type.startsWith('xstate.'));
+    })
+    .sort();
 }
 
 /** All case definitions, every version kept so old cases stay loadable. */

@@ -119,7 +119,8 @@ export class CaseQueries {
       unitId: actor.unitId,
       now: this.clock.now(),
     });
-    const views = await Promise.all(items.map(async (row) => this.present(row, await this.store.pendingTimers(row.id), actor)));
+    const timers = await this.store.pendingTimersOf(items.map((row) => row.id));
+    const views = items.map((row) => this.present(row, timers.filter((t) => t.caseId === row.id), actor));
     return { items: views, total };
   }
 }

@@ -87,6 +87,8 @@ export interface CaseStore {
   /** Throws ConflictError (and writes nothing) on a stale version or a timer already settled. */
   commit(batch: CommitBatch): Promise<void>;
   pendingTimers(caseId: string): Promise<TimerRow[]>;
+  /** Pending timers of many cases in one read (a page of a list). */
+  pendingTimersOf(caseIds: readonly string[]): Promise<TimerRow[]>;
   findTimer(id: string): Promise<TimerRow | null>;
   settleTimer(id: string, status: Exclude<TimerStatus, 'pending'>, at: Date): Promise<void>;
   history(caseId: string): Promise<HistoryRow[]>;

@@ -48,7 +48,7 @@ export class SqlCaseStore implements CaseStore {
       });
     } catch (err) {
       // Two writers of the same new history row: the loser's transaction is rolled back whole.
-      if (err instanceof UniqueConstraintViolationException) {
+      if (err instanceof UniqueConstraintViolationException && err.message.includes('case_events_pkey')) {
         throw new ConflictError(`case ${batch.case.id} was changed by someone else; reload it and try again`);
       }
       throw err;
@@ -57,6 +57,11 @@ export class SqlCaseStore implements CaseStore {
 
   async pendingTimers(caseId: string): Promise<TimerRow[]> {
     return this.db.em().find(TimerEntity, { caseId, status: 'pending' }, { orderBy: { dueAt: 'asc' } });
+  }
+
+  async pendingTimersOf(caseIds: readonly string[]): Promise<TimerRow[]> {
+    if (caseIds.length === 0) return [];
+    return this.db.em().find(TimerEntity, { caseId: { $in: [...caseIds] }, status: 'pending' }, { orderBy: { dueAt: 'asc' } });
   }
 
   async findTimer(id: string): Promise<TimerRow | null> {

@@ -74,6 +74,8 @@ export class Migration20261129000000_kernel extends Migration {
       $$;
       create trigger case_events_no_update before update or delete on case_events
         for each row execute function case_events_append_only();
+      create trigger case_events_no_truncate before truncate on case_events
+        for each statement execute function case_events_append_only();
 
       create table timers (
         id uuid primary key,
@@ -127,7 +129,7 @@ export class Migration20261129000000_kernel extends Migration {
   override async down(): Promise<void> {
     this.addSql(`
       drop table inbox; drop table outbox; drop table timers;
-      drop trigger case_events_no_update on case_events; drop function case_events_append_only();
+      drop trigger case_events_no_update on case_events; drop trigger case_events_no_truncate on case_events; drop function case_events_append_only();
       drop table case_events; drop table cases; drop table access_tokens; drop table units;
     `);
   }
