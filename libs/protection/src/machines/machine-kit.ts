@@ -1,0 +1,80 @@
+import type { DeadlineRule, ProtectionPolicy, UnitRole } from '../policy/policy.types';
+import { delayMs, eventTime } from '../policy/deadline';
+
+/*
+ * What every protection machine shares: its input, the params of its effects, and how a named delay
+ * is computed from the policy. Pure: machines import this, the policy types and xstate — nothing else.
+ */
+
+/** The child a case is about, and where the child is: the directory resolves responsible units from it. */
+export interface ChildSubject {
+  childId: string;
+  name?: string;
+  /** Township code, e.g. `maluguo`. */
+  township: string;
+  /** Village committee code, e.g. `maluguo-village`. */
+  village?: string;
+  /** School code, e.g. `maluguo-school`. */
+  school?: string;
+}
+
+/** The policy values a machine carries in its context (the case keeps the version it opened under). */
+export type MachinePolicy = Pick<ProtectionPolicy, 'id' | 'version' | 'deadlines' | 'escalation'> & {
+  triggerCodes: string[];
+  temporaryGuardianshipGrounds: string[];
+  revocationGrounds: string[];
+  serviceUnits: string[];
+};
+
+export function machinePolicy(p: ProtectionPolicy): MachinePolicy {
+  return {
+    id: p.id,
+    version: p.version,
+    deadlines: p.deadlines,
+    escalation: p.escalation,
+    triggerCodes: p.reportTriggers.map((t) => t.code),
+    temporaryGuardianshipGrounds: p.temporaryGuardianshipGrounds.map((g) => g.code),
+    revocationGrounds: p.revocationGrounds.map((g) => g.code),
+    serviceUnits: p.serviceUnits.map((s) => s.role),
+  };
+}
+
+/** What the engine passes a protection machine when its case opens (see `protectionInput`). */
+export interface ProtectionInput {
+  caseId: string;
+  subject: ChildSubject;
+  data: Record<string, unknown>;
+  policy: MachinePolicy;
+  openedAt: string;
+}
+
+/** `notify`: a notification to each unit the roles resolve to, with the reason and the deadline. */
+export interface NotifyParams {
+  to: UnitRole | UnitRole[];
+  reason: string;
+  /** ISO date-time when the notice is about a deadline that is not the case's next pending one. */
+  deadline?: string;
+  /** Escalation notices carry the chain's name and step, so the history reads as an escalation. */
+  escalation?: { chain: keyof MachinePolicy['escalation']; step: number };
+}
+
+/** `openCase`: the next mechanism for the same child, as a new case owned by `ownerRole`. */
+export interface OpenCaseParams {
+  type: string;
+  ownerRole: UnitRole;
+  reason: string;
+  data: Record<string, unknown>;
+}
+
+/** Every event carries `$at` (engine time of the event); machines never read a clock. */
+export interface Stamped {
+  $at?: string;
+  $actor?: { userId: string; unitId: string; role: string };
+}
+
+/** A named delay's value: the policy deadline counted from when the entering event happened. */
+export function deadlineDelay(
+  rule: (p: MachinePolicy) => DeadlineRule,
+): (args: { context: { policy: MachinePolicy; openedAt: string }; event: Stamped }) => number {
+  return ({ context, event }) => delayMs(rule(context.policy), eventTime(event, context.openedAt));
+}

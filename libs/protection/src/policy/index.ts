@@ -1,0 +1,3 @@
+export * from './policy.types';
+export * from './deadline';
+export * from './changbai.policy';
