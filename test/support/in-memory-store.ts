@@ -65,7 +65,8 @@ export class InMemoryCaseStore implements CaseStore {
       (c) =>
         (withinJurisdiction(q.jurisdictionPath, c.jurisdictionPath) || c.ownerUnitId === q.unitId) &&
         (!q.type || c.type === q.type) &&
-        (!q.state || c.state === q.state),
+        (!q.state || c.state === q.state) &&
+        (!q.childId || c.subject.childId === q.childId),
     );
     return { items: all.slice(q.offset, q.offset + q.limit), total: all.length };
   }

@@ -10,11 +10,13 @@ import { DomainErrorFilter } from './http/domain-error.filter';
 import { validationPipe } from './http/validation';
 import { AcknowledgeNotificationHandler } from './inbox/inbox.commands';
 import { InboxController } from './inbox/inbox.controller';
+import { FileMandatoryReportHandler } from './reports/report.commands';
+import { ReportsController } from './reports/reports.controller';
 
 /** The HTTP API: controllers validate and hand commands to the bus; no business rules here. */
 @Module({
   imports: [RuntimeModule],
-  controllers: [CasesController, InboxController, HealthController],
+  controllers: [CasesController, ReportsController, InboxController, HealthController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: DomainErrorFilter },
@@ -22,6 +24,7 @@ import { InboxController } from './inbox/inbox.controller';
     OpenCaseHandler,
     SendCaseEventHandler,
     AcknowledgeNotificationHandler,
+    FileMandatoryReportHandler,
     DemoSeeder,
   ],
 })

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
-import { ConfigError, loadConfig } from '#shouhu/config';
-import { ensureRedis, RedisUnavailableError } from '#shouhu/runtime';
+import { loadConfig } from '#shouhu/config';
+import { ensureRedis, exitOnStartupError } from '#shouhu/runtime';
 import { WorkerModule } from '../../worker/src/worker.module';
 import { AppModule } from './app.module';
 import { createHttpApp } from './bootstrap';
@@ -20,11 +20,4 @@ async function main(): Promise<void> {
   process.stdout.write(`Shouhu ${withWorker ? 'API + worker' : 'API'} listening on ${url}/api/v1 (docs: ${url}/docs)\n`);
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof RedisUnavailableError) {
-    process.stderr.write(`shouhu: ${err.message}\n`);
-  } else {
-    process.stderr.write(`shouhu: could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  }
-  process.exit(1);
-});
+main().catch(exitOnStartupError('shouhu'));

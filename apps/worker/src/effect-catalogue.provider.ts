@@ -1,6 +1,9 @@
 import type { Provider } from '@nestjs/common';
 import { ResponsibleUnitResolver } from '#shouhu/directory';
-import { DefinitionRegistry, EffectCatalogue } from '#shouhu/engine';
+import { DefinitionRegistry, EffectCatalogue, WorkflowEngine } from '#shouhu/engine';
+import { SqlCaseStore } from '#shouhu/persistence';
+import { OutboxRelay } from '#shouhu/queue';
+import { OpenCaseEffectHandler } from './effects/open-case.handler';
 import { InboxService, NotifyEffectHandler } from '#shouhu/notify';
 
 export class UnhandledActionsError extends Error {}
@@ -11,9 +14,19 @@ export class UnhandledActionsError extends Error {}
  */
 export const effectCatalogueProvider: Provider = {
   provide: EffectCatalogue,
-  inject: [DefinitionRegistry, ResponsibleUnitResolver, InboxService],
-  useFactory: (registry: DefinitionRegistry, resolver: ResponsibleUnitResolver, inbox: InboxService) => {
-    const catalogue = new EffectCatalogue([new NotifyEffectHandler(resolver, inbox)]);
+  inject: [DefinitionRegistry, ResponsibleUnitResolver, InboxService, WorkflowEngine, SqlCaseStore, OutboxRelay],
+  useFactory: (
+    registry: DefinitionRegistry,
+    resolver: ResponsibleUnitResolver,
+    inbox: InboxService,
+    engine: WorkflowEngine,
+    store: SqlCaseStore,
+    relay: OutboxRelay,
+  ) => {
+    const catalogue = new EffectCatalogue([
+      new NotifyEffectHandler(resolver, inbox),
+      new OpenCaseEffectHandler(engine, store, resolver, (result) => relay.afterCommit(result)),
+    ]);
     const missing = catalogue.unhandled(registry.all());
     if (missing.length > 0) {
       throw new UnhandledActionsError(`no effect handler for: ${missing.join(', ')} (handlers: ${catalogue.actions().join(', ')})`);

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from '#shouhu/config';
-import { closeOnSignals, ensureRedis, RedisUnavailableError } from '#shouhu/runtime';
+import { loadConfig } from '#shouhu/config';
+import { closeOnSignals, ensureRedis, exitOnStartupError } from '#shouhu/runtime';
 import { UnhandledActionsError } from './effect-catalogue.provider';
 import { WorkerModule } from './worker.module';
 
@@ -15,8 +15,4 @@ async function main(): Promise<void> {
   process.stdout.write(`Shouhu worker started (queue prefix ${config.QUEUE_PREFIX})\n`);
 }
 
-main().catch((err: unknown) => {
-  const known = err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof UnhandledActionsError;
-  process.stderr.write(`shouhu worker: ${known ? (err as Error).message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartupError('shouhu worker', [UnhandledActionsError]));

@@ -57,6 +57,8 @@ const schema = z.object({
     .string()
     .optional()
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+  /** A county's protection policy (JSON); unset means the built-in Changbai policy. */
+  PROTECTION_POLICY_FILE: z.string().optional(),
   DEMO_SEED: z
     .enum(['auto', 'on', 'off'], { message: 'DEMO_SEED must be auto, on or off' })
     .default('auto'),

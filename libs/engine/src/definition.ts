@@ -35,6 +35,13 @@ export interface CaseDefinition {
   title?: string;
   /** Builds the machine's input; by default `{ caseId, subject, data, policy: policy.values, openedAt }`. */
   input?: (open: OpenCaseContext) => unknown;
+  /**
+   * Where a case may be opened: inside the opener's own jurisdiction (default), or anywhere in the
+   * opener's county — a mandatory report may concern a child of another township.
+   */
+  openScope?: 'jurisdiction' | 'county';
+  /** Fields of `data` only some roles may read (e.g. a reporter's identity); hidden from the rest. */
+  confidential?: { fields: readonly string[]; visibleTo: readonly string[] };
 }
 
 export function machineInput(def: CaseDefinition, open: OpenCaseContext): unknown {

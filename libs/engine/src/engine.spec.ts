@@ -197,3 +197,37 @@ describe('WorkflowEngine', () => {
     await expect(engine.apply({ caseId: fresh.id, type: 'NOTE', payload: { text: 'v2 does not' }, actor: police })).rejects.toBeInstanceOf(UnprocessableError);
   });
 });
+
+describe('definition options', () => {
+  const reporterSecret = { ...deadlineCaseV1, openScope: 'county' as const, confidential: { fields: ['reporter'], visibleTo: ['police'] } };
+
+  it('county scope: an opener may open a case in another township of the same county, never another county', async () => {
+    const { engine } = setup([reporterSecret]);
+    const elsewhere = { type: 'kernel-deadline', subject: {}, data: {}, ownerUnitId: 'station-b', jurisdictionPath: 'county/town-b', actor: school };
+    await expect(engine.open(elsewhere)).resolves.toMatchObject({ case: { jurisdictionPath: 'county/town-b' } });
+    await expect(engine.open({ ...elsewhere, jurisdictionPath: 'other-county/town-x' })).rejects.toBeInstanceOf(ForbiddenError);
+    const { engine: strict } = setup();
+    await expect(strict.open(elsewhere)).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('confidential fields are masked in the case and its history for roles not entitled to them', async () => {
+    const { engine, queries } = setup([reporterSecret]);
+    const { case: c } = await engine.open({
+      type: 'kernel-deadline', subject: {}, data: { reporter: { unitId: 'school-a' }, note: 'x' },
+      ownerUnitId: 'station-a', jurisdictionPath: 'county/town-a/school-a', actor: school,
+    });
+    expect((await queries.view(c.id, school)).data).toEqual({ reporter: '[confidential]', note: 'x' });
+    expect((await queries.view(c.id, police)).data).toEqual({ reporter: { unitId: 'school-a' }, note: 'x' });
+    const shown = await queries.history(c.id, school);
+    expect(shown.entries[0]!.payload).toEqual({ subject: {}, data: { reporter: '[confidential]', note: 'x' } });
+    expect(shown.verification.valid).toBe(true);
+  });
+
+  it('opening with a caller-chosen id twice opens one case', async () => {
+    const { engine, store } = setup();
+    const cmd = { id: '11111111-1111-4111-8111-111111111111', type: 'kernel-deadline', subject: {}, data: {}, ownerUnitId: 'station-a', jurisdictionPath: 'county/town-a/school-a', actor: school };
+    await engine.open(cmd);
+    await expect(engine.open(cmd)).rejects.toBeInstanceOf(ConflictError);
+    expect(store.cases.size).toBe(1);
+  });
+});

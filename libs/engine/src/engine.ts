@@ -23,6 +23,8 @@ export interface OpenCaseCommand {
   jurisdictionPath: string;
   actor: Actor;
   requestId?: string | null;
+  /** A caller-chosen id makes opening idempotent (an effect that opens a case may run twice). */
+  id?: string;
 }
 
 export interface CaseEventCommand {
@@ -79,11 +81,11 @@ export class WorkflowEngine {
     if (actor.role !== SYSTEM_ROLE && !def.permissions.open.includes(actor.role)) {
       throw new ForbiddenError(`role "${actor.role}" may not open a ${def.id} case`, { allowedRoles: def.permissions.open });
     }
-    if (!withinJurisdiction(actor.jurisdictionPath, cmd.jurisdictionPath)) {
+    if (!mayOpenAt(def, actor, cmd.jurisdictionPath)) {
       throw new ForbiddenError(`${cmd.jurisdictionPath} is outside your jurisdiction ${actor.jurisdictionPath}`);
     }
     const now = this.clock.now();
-    const id = this.newId();
+    const id = cmd.id ?? this.newId();
     const plan = planOpen(
       def,
       machineInput(def, {
@@ -295,6 +297,12 @@ export class WorkflowEngine {
       doneAt: null,
     }));
   }
+}
+
+function mayOpenAt(def: CaseDefinition, actor: Actor, path: string): boolean {
+  if (actor.role === SYSTEM_ROLE || withinJurisdiction(actor.jurisdictionPath, path)) return true;
+  const county = (p: string) => p.split('/')[0];
+  return def.openScope === 'county' && county(actor.jurisdictionPath) === county(path);
 }
 
 export function canSee(actor: Actor, row: Pick<CaseRow, 'jurisdictionPath' | 'ownerUnitId'>): boolean {

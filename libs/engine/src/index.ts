@@ -9,3 +9,4 @@ export * from './queries';
 export * from './store';
 export * from './job-ids';
 export * from './effects';
+export * from './ids';

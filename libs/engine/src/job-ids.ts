@@ -5,6 +5,7 @@
 export const QUEUES = {
   timers: 'shouhu-timers',
   effects: 'shouhu-effects',
+  deliveries: 'shouhu-deliveries',
 } as const;
 
 export function timerJobId(timerId: string): string {
@@ -15,6 +16,10 @@ export function effectJobId(outboxId: string): string {
   return `effect-${outboxId}`;
 }
 
+export function deliveryJobId(deliveryId: string): string {
+  return `delivery-${deliveryId}`;
+}
+
 export interface TimerJobData {
   timerId: string;
   requestId?: string | null;
@@ -23,4 +28,9 @@ export interface TimerJobData {
 export interface EffectJobData {
   outboxId: string;
   requestId?: string | null;
+}
+
+/** A delivery of a notification to one unit channel; the row holds everything else. */
+export interface DeliveryJobData {
+  deliveryId: string;
 }

@@ -1,7 +1,7 @@
 import type { Actor } from './actor';
 import { SYSTEM_ROLE } from './actor';
 import { type Clock, localIso } from './clock';
-import type { DefinitionRegistry } from './definition';
+import type { CaseDefinition, DefinitionRegistry } from './definition';
 import type { WorkflowEngine } from './engine';
 import { type ChainVerification, verifyChain } from './history-chain';
 import { acceptedEventTypes, restore } from './plan';
@@ -53,6 +53,8 @@ export interface CaseListFilter {
   type?: string;
   state?: string;
   overdue?: boolean;
+  childId?: string;
+  order?: 'recent' | 'opened';
   limit: number;
   offset: number;
 }
@@ -88,7 +90,7 @@ export class CaseQueries {
       ownerUnitId: row.ownerUnitId,
       jurisdictionPath: row.jurisdictionPath,
       subject: row.subject,
-      data: row.data,
+      data: redact(def, actor, row.data),
       deadlines: pending
         .slice()
         .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
@@ -105,11 +107,14 @@ export class CaseQueries {
   async history(caseId: string, actor: Actor): Promise<{ entries: HistoryEntryView[]; verification: ChainVerification }> {
     const row = await this.engine.visibleCase(caseId, actor);
     const rows = await this.store.history(row.id);
+    // Verified on the stored rows; what is shown may have confidential fields masked (the hashes still verify server-side).
     const verification = verifyChain(rows);
+    const def = this.engine.definitionOf(row);
+    const entries = rows.map((r) => entryView(r, def, actor));
     if (verification.valid && rows.at(-1)?.hash !== row.lastHash) {
-      return { entries: rows.map(entryView), verification: { valid: false, reason: 'the case head does not match its last history row' } };
+      return { entries, verification: { valid: false, reason: 'the case head does not match its last history row' } };
     }
-    return { entries: rows.map(entryView), verification };
+    return { entries, verification };
   }
 
   async list(filter: CaseListFilter, actor: Actor): Promise<{ items: CaseView[]; total: number }> {
@@ -125,11 +130,26 @@ export class CaseQueries {
   }
 }
 
-function entryView(row: HistoryRow): HistoryEntryView {
+export const REDACTED = '[confidential]';
+
+/** Masks the definition's confidential `data` fields for roles not entitled to them. */
+export function redact(def: CaseDefinition, actor: Actor, data: Record<string, unknown>): Record<string, unknown> {
+  const rule = def.confidential;
+  if (!rule || actor.role === SYSTEM_ROLE || rule.visibleTo.includes(actor.role)) return data;
+  const copy = { ...data };
+  for (const field of rule.fields) if (field in copy) copy[field] = REDACTED;
+  return copy;
+}
+
+function entryView(row: HistoryRow, def: CaseDefinition, actor: Actor): HistoryEntryView {
+  const payload = row.payload as { data?: Record<string, unknown> } | null;
+  const shown = payload && typeof payload === 'object' && payload.data && typeof payload.data === 'object'
+    ? { ...payload, data: redact(def, actor, payload.data) }
+    : row.payload;
   return {
     seq: row.seq,
     eventType: row.eventType,
-    payload: row.payload,
+    payload: shown,
     actor: { userId: row.actorUserId, unitId: row.actorUnitId, role: row.actorRole },
     fromState: row.fromState,
     toState: row.toState,

@@ -76,6 +76,10 @@ export interface CaseListQuery {
   type?: string;
   state?: string;
   overdue?: boolean;
+  /** Only the cases of one child (`subject.childId`). */
+  childId?: string;
+  /** Oldest first (a child's story) instead of the default most recently changed first. */
+  order?: 'recent' | 'opened';
   now: Date;
   limit: number;
   offset: number;

@@ -47,8 +47,8 @@ export class SqlCaseStore implements CaseStore {
         if (batch.outbox.length > 0) await em.insertMany(OutboxEntity, batch.outbox);
       });
     } catch (err) {
-      // Two writers of the same new history row: the loser's transaction is rolled back whole.
-      if (err instanceof UniqueConstraintViolationException && err.message.includes('case_events_pkey')) {
+      // Two writers of the same case (or of a case with the same chosen id): the loser's transaction is rolled back whole.
+      if (err instanceof UniqueConstraintViolationException && /\b(cases|case_events)_pkey\b/.test(err.message)) {
         throw new ConflictError(`case ${batch.case.id} was changed by someone else; reload it and try again`);
       }
       throw err;
@@ -90,12 +90,14 @@ export class SqlCaseStore implements CaseStore {
     }
     if (q.type) qb.andWhere({ type: q.type });
     if (q.state) qb.andWhere({ state: q.state });
+    if (q.childId) qb.andWhere(`c.subject->>'childId' = ?`, [q.childId]);
     if (q.overdue !== undefined) {
       const exists = `exists (select 1 from timers t where t.case_id = c.id and t.status = 'pending' and t.due_at <= ?)`;
       qb.andWhere(q.overdue ? exists : `not ${exists}`, [q.now]);
     }
     const total = await qb.clone().getCount();
-    const items = await qb.orderBy({ updatedAt: 'desc', id: 'asc' }).limit(q.limit).offset(q.offset).getResultList();
+    const order = q.order === 'opened' ? { createdAt: 'asc', id: 'asc' } as const : { updatedAt: 'desc', id: 'asc' } as const;
+    const items = await qb.orderBy(order).limit(q.limit).offset(q.offset).getResultList();
     return { items, total };
   }
 }

@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RedisConnections } from '#shouhu/queue';
 
-export class RedisUnavailableError extends Error {}
+export class RedisUnavailableError extends Error {
+  override name = 'RedisUnavailableError';
+}
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 

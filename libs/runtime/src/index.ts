@@ -4,3 +4,4 @@ export * from './case-transitioned.event';
 export * from './embedded-redis';
 export * from './definitions.loader';
 export * from './shutdown';
+export * from './startup-error';

@@ -8,11 +8,11 @@ import { DirectoryService, ResponsibleUnitResolver } from '#shouhu/directory';
 import { CaseQueries, type Clock, DefinitionRegistry, SystemClock, WorkflowEngine } from '#shouhu/engine';
 import { InboxService } from '#shouhu/notify';
 import { Database, SqlCaseStore, SqlDispatchStore } from '#shouhu/persistence';
-import { protectionDefinitions } from '#shouhu/protection';
+import { CHANGBAI_POLICY, loadPolicyFile, type ProtectionPolicy, protectionDefinitionsFor } from '#shouhu/protection';
 import { DispatchQueues, OutboxRelay, Reconciler, RedisConnections } from '#shouhu/queue';
 import { loadDefinitions } from './definitions.loader';
 import { RelayOnTransition } from './relay-on-transition.handler';
-import { CLOCK } from './tokens';
+import { CLOCK, PROTECTION_POLICY } from './tokens';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -58,9 +58,16 @@ export function requestIdOf(req: IncomingMessage): string {
       },
     },
     {
-      provide: DefinitionRegistry,
+      provide: PROTECTION_POLICY,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => loadDefinitions(protectionDefinitions, config.CASE_DEFINITION_MODULES),
+      useFactory: (config: AppConfig): ProtectionPolicy =>
+        config.PROTECTION_POLICY_FILE ? loadPolicyFile(config.PROTECTION_POLICY_FILE) : CHANGBAI_POLICY,
+    },
+    {
+      provide: DefinitionRegistry,
+      inject: [APP_CONFIG, PROTECTION_POLICY],
+      useFactory: (config: AppConfig, policy: ProtectionPolicy) =>
+        loadDefinitions(protectionDefinitionsFor(policy), config.CASE_DEFINITION_MODULES),
     },
     { provide: SqlCaseStore, inject: [Database], useFactory: (db: Database) => new SqlCaseStore(db) },
     { provide: SqlDispatchStore, inject: [Database], useFactory: (db: Database) => new SqlDispatchStore(db) },
@@ -96,6 +103,7 @@ export function requestIdOf(req: IncomingMessage): string {
     CqrsModule,
     APP_CONFIG,
     CLOCK,
+    PROTECTION_POLICY,
     Database,
     DefinitionRegistry,
     SqlCaseStore,
