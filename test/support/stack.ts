@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
-import { DEMO_UNITS, DirectoryService } from '#shouhu/directory';
+import { DirectoryService, seedCountyDirectory } from '#shouhu/directory';
 import { Database } from '#shouhu/persistence';
 
 /*
@@ -40,20 +40,26 @@ export async function createTestDatabase(label: string): Promise<{ url: string; 
   };
 }
 
-/** Migrates and seeds the demo directory with known tokens, then closes. */
-export async function prepareDatabase(url: string): Promise<void> {
+export interface TestPerson {
+  userId: string;
+  userName: string;
+  unitId: string;
+  role: string;
+  token: string;
+}
+
+/** Migrates and seeds the county directory with known tokens (and any extra people), then closes. */
+export async function prepareDatabase(url: string, people: TestPerson[] = []): Promise<void> {
   const db = await Database.open({ kind: 'postgres', url });
   try {
     await db.migrate();
     const directory = new DirectoryService(db);
-    await directory.addUnits([
-      ...DEMO_UNITS,
-      { id: 'jinhua-police', name: '金华派出所', kind: 'police_station', parentId: 'changbai-psb', jurisdictionPath: 'changbai/jinhua' },
-    ]);
+    await seedCountyDirectory(directory);
     await directory.issueToken({ userId: 'teacher-li', userName: '李老师', unitId: 'maluguo-school', role: 'school' }, TOKENS.school);
     await directory.issueToken({ userId: 'officer-wang', userName: '王警官', unitId: 'maluguo-police', role: 'police' }, TOKENS.police);
     await directory.issueToken({ userId: 'worker-zhang', userName: '张社工', unitId: 'changbai-civil-affairs', role: 'civil_affairs' }, TOKENS.civilAffairs);
     await directory.issueToken({ userId: 'officer-kim', userName: '金警官', unitId: 'jinhua-police', role: 'police' }, TOKENS.otherPolice);
+    for (const { token, ...person } of people) await directory.issueToken(person, token);
   } finally {
     await db.close();
   }

@@ -4,7 +4,7 @@ import { DefinitionRegistry, EffectCatalogue, WorkflowEngine } from '#shouhu/eng
 import { SqlCaseStore } from '#shouhu/persistence';
 import { OutboxRelay } from '#shouhu/queue';
 import { OpenCaseEffectHandler } from './effects/open-case.handler';
-import { InboxService, NotifyEffectHandler } from '#shouhu/notify';
+import { DeliveryQueue, DeliveryService, InboxService, NotifyEffectHandler } from '#shouhu/notify';
 
 export class UnhandledActionsError extends Error {}
 
@@ -14,7 +14,7 @@ export class UnhandledActionsError extends Error {}
  */
 export const effectCatalogueProvider: Provider = {
   provide: EffectCatalogue,
-  inject: [DefinitionRegistry, ResponsibleUnitResolver, InboxService, WorkflowEngine, SqlCaseStore, OutboxRelay],
+  inject: [DefinitionRegistry, ResponsibleUnitResolver, InboxService, WorkflowEngine, SqlCaseStore, OutboxRelay, DeliveryService, DeliveryQueue],
   useFactory: (
     registry: DefinitionRegistry,
     resolver: ResponsibleUnitResolver,
@@ -22,9 +22,11 @@ export const effectCatalogueProvider: Provider = {
     engine: WorkflowEngine,
     store: SqlCaseStore,
     relay: OutboxRelay,
+    deliveries: DeliveryService,
+    queue: DeliveryQueue,
   ) => {
     const catalogue = new EffectCatalogue([
-      new NotifyEffectHandler(resolver, inbox),
+      new NotifyEffectHandler(resolver, inbox, { deliveries, queue }),
       new OpenCaseEffectHandler(engine, store, resolver, (result) => relay.afterCommit(result)),
     ]);
     const missing = catalogue.unhandled(registry.all());

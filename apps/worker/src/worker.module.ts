@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RuntimeModule } from '#shouhu/runtime';
+import { DeliveryModule } from './delivery/delivery.module';
 import { effectCatalogueProvider } from './effect-catalogue.provider';
 import { EffectWorker } from './effect.worker';
 import { QueueWorkers } from './queue-workers';
@@ -8,7 +9,7 @@ import { TimerWorker } from './timer.worker';
 
 /** BullMQ processors: deadlines, effects, and the reconcile loop. */
 @Module({
-  imports: [RuntimeModule],
+  imports: [RuntimeModule, DeliveryModule],
   providers: [effectCatalogueProvider, QueueWorkers, TimerWorker, EffectWorker, ReconcileLoop],
 })
 export class WorkerModule {}

@@ -57,6 +57,10 @@ const schema = z.object({
     .string()
     .optional()
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+  /** SMTP server for e-mail channels, e.g. smtp://mail.example:25; unset: e-mail deliveries are dead-lettered. */
+  SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']),
+  SMTP_FROM: z.string().optional(),
+  WEBHOOK_TIMEOUT_MS: intFrom('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
   /** A county's protection policy (JSON); unset means the built-in Changbai policy. */
   PROTECTION_POLICY_FILE: z.string().optional(),
   DEMO_SEED: z

@@ -1,22 +1,27 @@
+import { COUNTY_DIRECTORY, seedCountyDirectory } from './county-seed';
 import type { DirectoryService, UnitInput } from './directory.service';
 
 /*
- * A small slice of Changbai county so a first start has someone to log in as. The full directory of
- * the joint meeting's member units is seed data of the protection issue.
+ * A first start gets the county directory (county-seed.ts) and a bearer token for a few demo people,
+ * so there is someone to log in as.
  */
-const COUNTY = 'changbai';
-const TOWN = `${COUNTY}/maluguo`;
 
-export const DEMO_UNITS: UnitInput[] = [
-  { id: 'changbai-joint-office', name: '长白县农村留守儿童关爱保护工作联席会议办公室', kind: 'joint_meeting_office', jurisdictionPath: COUNTY },
-  { id: 'changbai-civil-affairs', name: '长白县民政局', kind: 'civil_affairs_bureau', parentId: 'changbai-joint-office', jurisdictionPath: COUNTY },
-  { id: 'changbai-psb', name: '长白县公安局', kind: 'public_security_bureau', parentId: 'changbai-joint-office', jurisdictionPath: COUNTY },
-  { id: 'changbai-education', name: '长白县教育局', kind: 'education_bureau', parentId: 'changbai-joint-office', jurisdictionPath: COUNTY },
-  { id: 'maluguo-town', name: '马鹿沟镇人民政府', kind: 'township_government', parentId: 'changbai-civil-affairs', jurisdictionPath: TOWN },
-  { id: 'maluguo-police', name: '马鹿沟派出所', kind: 'police_station', parentId: 'changbai-psb', jurisdictionPath: TOWN },
-  { id: 'maluguo-school', name: '马鹿沟镇中心小学', kind: 'school', parentId: 'changbai-education', jurisdictionPath: `${TOWN}/school` },
-  { id: 'maluguo-village', name: '马鹿沟村民委员会', kind: 'village_committee', parentId: 'maluguo-town', jurisdictionPath: `${TOWN}/village` },
+const DEMO_UNIT_IDS = [
+  'changbai-joint-office',
+  'changbai-civil-affairs',
+  'changbai-psb',
+  'changbai-education',
+  'maluguo-town',
+  'maluguo-police',
+  'maluguo-school',
+  'maluguo-village',
 ];
+
+/**
+ * The units the demo people act for (a closed slice of the county directory: every parent is in it).
+ * Test stacks that seed their own directory start from it; `seedDemoDirectory` seeds the whole county.
+ */
+export const DEMO_UNITS: UnitInput[] = COUNTY_DIRECTORY.filter((u) => DEMO_UNIT_IDS.includes(u.id));
 
 export const DEMO_PEOPLE = [
   { userId: 'teacher-li', userName: '李老师', unitId: 'maluguo-school', role: 'school' },
@@ -26,10 +31,12 @@ export const DEMO_PEOPLE = [
   { userId: 'office-park', userName: '朴主任', unitId: 'changbai-joint-office', role: 'office' },
 ];
 
-/** Seeds only an empty directory; returns the new tokens (shown once, never stored in clear). */
+/**
+ * Seeds only an empty directory: the county directory, then the demo people's tokens, which are
+ * returned (shown once, never stored in clear). `null` when the directory already held units.
+ */
 export async function seedDemoDirectory(directory: DirectoryService): Promise<{ userId: string; role: string; unitId: string; token: string }[] | null> {
-  if ((await directory.countUnits()) > 0) return null;
-  await directory.addUnits(DEMO_UNITS);
+  if ((await seedCountyDirectory(directory)) === 0) return null;
   const tokens = [];
   for (const person of DEMO_PEOPLE) {
     tokens.push({ userId: person.userId, role: person.role, unitId: person.unitId, token: await directory.issueToken(person) });

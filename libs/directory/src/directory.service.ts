@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Actor } from '#shouhu/engine';
 import { AccessTokenEntity, type Database, UnitEntity } from '#shouhu/persistence';
 
@@ -31,6 +32,16 @@ export class DirectoryService {
     return this.db.em().findOne(UnitEntity, { id });
   }
 
+  /**
+   * The unit of one of `kinds` whose area is exactly `jurisdictionPath` (the township's police
+   * station at `changbai/maluguo`, the county's procuratorate at `changbai`); the lowest id when
+   * several share the area, so the answer is stable.
+   */
+  async unitOfKindAt(kinds: string | readonly string[], jurisdictionPath: string): Promise<UnitEntity | null> {
+    const kind = typeof kinds === 'string' ? kinds : { $in: [...kinds] };
+    return this.db.em().findOne(UnitEntity, { kind, jurisdictionPath }, { orderBy: { id: 'asc' } });
+  }
+
   async countUnits(): Promise<number> {
     return this.db.em().count(UnitEntity, {});
   }
@@ -41,6 +52,27 @@ export class DirectoryService {
       UnitEntity,
       units.map((u) => ({ ...u, parentId: u.parentId ?? null, createdAt: now })),
     );
+  }
+
+  /**
+   * Inserts `units` (parents first) only if the directory holds no unit yet, in one transaction;
+   * returns how many it inserted: 0 when the directory was not empty or a concurrent seeder won.
+   */
+  async addUnitsToEmptyDirectory(units: readonly UnitInput[]): Promise<number> {
+    try {
+      return await this.db.em().transactional(async (em) => {
+        if ((await em.count(UnitEntity, {})) > 0) return 0;
+        const now = new Date();
+        await em.insertMany(
+          UnitEntity,
+          units.map((u) => ({ id: u.id, name: u.name, kind: u.kind, parentId: u.parentId ?? null, jurisdictionPath: u.jurisdictionPath, createdAt: now })),
+        );
+        return units.length;
+      });
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException && (await this.countUnits()) > 0) return 0;
+      throw err;
+    }
   }
 
   /** Creates a bearer token for a person in a unit and role; only its hash is stored. */

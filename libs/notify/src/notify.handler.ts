@@ -1,6 +1,14 @@
 import type { CaseRow, EffectHandler, OutboxRow } from '#shouhu/engine';
 import type { ResponsibleUnitResolver } from '#shouhu/directory';
+import type { DeliveryEnqueuer } from './delivery.queue';
+import type { DeliveryService } from './delivery.service';
 import type { InboxService } from './inbox.service';
+
+/** The unit channels (webhook, e-mail) the notification is routed to besides the inbox. */
+export interface ChannelRouting {
+  deliveries: DeliveryService;
+  queue: DeliveryEnqueuer;
+}
 
 interface DeadlineRef {
   name: string;
@@ -10,6 +18,8 @@ interface DeadlineRef {
 /**
  * `notify { to, reason, deadline? }`: a notification in each responsible unit's inbox with the case,
  * the reason and the deadline — the one given, else the deadline just missed, else the next one due.
+ * Then one delivery per active channel of each unit (recorded once per outbox row and channel) and a
+ * job per still-pending delivery. Running twice creates nothing twice: rows are unique, job ids too.
  */
 export class NotifyEffectHandler implements EffectHandler {
   readonly action = 'notify';
@@ -17,6 +27,7 @@ export class NotifyEffectHandler implements EffectHandler {
   constructor(
     private readonly resolver: ResponsibleUnitResolver,
     private readonly inbox: InboxService,
+    private readonly channels?: ChannelRouting,
   ) {}
 
   async handle(effect: OutboxRow, caseRow: CaseRow): Promise<void> {
@@ -40,5 +51,10 @@ export class NotifyEffectHandler implements EffectHandler {
         missed: !given && fired !== undefined,
       },
     });
+    if (this.channels) {
+      // If Redis is away this throws: the effect is retried, finds the rows and enqueues them then.
+      const { pending } = await this.channels.deliveries.createForOutbox(effect.id, caseRow.id, unitIds);
+      await this.channels.queue.enqueue(pending);
+    }
   }
 }

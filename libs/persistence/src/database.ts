@@ -9,11 +9,16 @@ import { PGliteDriver } from 'mikro-orm-pglite';
 import { AccessTokenSchema, InboxSchema, UnitSchema } from './entities/directory.entities';
 import { CaseEventSchema, CaseSchema, OutboxSchema, TimerSchema } from './entities/case.entities';
 import { Migration20261129000000_kernel } from './migrations/Migration20261129000000_kernel';
+import { DeliverySchema, UnitChannelSchema } from './entities/delivery.entities';
+import { Migration20261129020000_delivery } from './migrations/Migration20261129020000_delivery';
 
-export const ENTITIES = [CaseSchema, CaseEventSchema, TimerSchema, OutboxSchema, UnitSchema, AccessTokenSchema, InboxSchema];
+export const ENTITIES = [CaseSchema, CaseEventSchema, TimerSchema, OutboxSchema, UnitSchema, AccessTokenSchema, InboxSchema, UnitChannelSchema, DeliverySchema];
 
 /** Listed, not globbed, so the same list works from sources (tests) and from dist. */
-export const MIGRATIONS = [{ name: 'Migration20261129000000_kernel', class: Migration20261129000000_kernel }];
+export const MIGRATIONS = [
+  { name: 'Migration20261129000000_kernel', class: Migration20261129000000_kernel },
+  { name: 'Migration20261129020000_delivery', class: Migration20261129020000_delivery },
+];
 
 /** Arbitrary but fixed: the advisory lock that serialises migrations across processes. */
 const MIGRATION_LOCK_KEY = 7_204_816;

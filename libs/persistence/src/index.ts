@@ -3,3 +3,4 @@ export * from './sql-case-store';
 export * from './sql-dispatch-store';
 export * from './entities/case.entities';
 export * from './entities/directory.entities';
+export * from './entities/delivery.entities';

@@ -1,8 +1,31 @@
 import type { CaseDefinition } from '#shouhu/engine';
+import { assessmentDefinition } from './machines/assessment.machine';
+import { emergencyDefinition } from './machines/emergency.machine';
+import { guardianshipDefinition } from './machines/guardianship.machine';
+import { mandatoryReportDefinition } from './machines/mandatory-report.machine';
+import type { ProtectionPolicy } from './policy/policy.types';
+
+export * from './policy';
+export * from './machines/machine-kit';
+export { assessmentDefinition, emergencyDefinition, guardianshipDefinition, mandatoryReportDefinition };
+
+/** Roles that may read who filed a mandatory report (2020 opinion: reporters' identities are kept confidential). */
+export const REPORTER_VISIBLE_TO = ['police', 'psb', 'civil_affairs', 'civil_affairs_supervisor'] as const;
 
 /**
- * The protection mechanisms (mandatory report, emergency handling, assessment and assistance,
- * guardianship intervention, school absence and dropout return) are built on the kernel in their own
- * issues; each adds its definition here.
+ * The four protection mechanisms under one county policy. A mandatory report may be filed about a
+ * child anywhere in the county, and the reporter's identity is visible only to police and civil affairs.
  */
-export const protectionDefinitions: readonly CaseDefinition[] = [];
+export function protectionDefinitionsFor(policy: ProtectionPolicy): CaseDefinition[] {
+  return [
+    {
+      ...mandatoryReportDefinition(policy),
+      openScope: 'county',
+      confidential: { fields: ['reporter'], visibleTo: REPORTER_VISIBLE_TO },
+    },
+    emergencyDefinition(policy),
+    assessmentDefinition(policy),
+    guardianshipDefinition(policy),
+  ];
+}
+export * from './diagram';

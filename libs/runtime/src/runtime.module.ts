@@ -6,7 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, APP_CONFIG, loadConfig } from '#shouhu/config';
 import { DirectoryService, ResponsibleUnitResolver } from '#shouhu/directory';
 import { CaseQueries, type Clock, DefinitionRegistry, SystemClock, WorkflowEngine } from '#shouhu/engine';
-import { InboxService } from '#shouhu/notify';
+import { DeliveryService, InboxService } from '#shouhu/notify';
 import { Database, SqlCaseStore, SqlDispatchStore } from '#shouhu/persistence';
 import { CHANGBAI_POLICY, loadPolicyFile, type ProtectionPolicy, protectionDefinitionsFor } from '#shouhu/protection';
 import { DispatchQueues, OutboxRelay, Reconciler, RedisConnections } from '#shouhu/queue';
@@ -84,6 +84,7 @@ export function requestIdOf(req: IncomingMessage): string {
     { provide: DirectoryService, inject: [Database], useFactory: (db: Database) => new DirectoryService(db) },
     { provide: ResponsibleUnitResolver, inject: [DirectoryService], useFactory: (d: DirectoryService) => new ResponsibleUnitResolver(d) },
     { provide: InboxService, inject: [Database, CLOCK], useFactory: (db: Database, c: Clock) => new InboxService(db, c) },
+    { provide: DeliveryService, inject: [Database, CLOCK], useFactory: (db: Database, c: Clock) => new DeliveryService(db, c) },
     { provide: RedisConnections, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new RedisConnections(config.REDIS_URL) },
     {
       provide: DispatchQueues,
@@ -113,6 +114,7 @@ export function requestIdOf(req: IncomingMessage): string {
     DirectoryService,
     ResponsibleUnitResolver,
     InboxService,
+    DeliveryService,
     RedisConnections,
     DispatchQueues,
     OutboxRelay,
