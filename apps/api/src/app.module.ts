@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { RuntimeModule } from '#shouhu/runtime';
 import { OpenCaseHandler, SendCaseEventHandler } from './cases/case.commands';
 import { CasesController } from './cases/cases.controller';
+import { AddChannelHandler, ChannelsController, RemoveChannelHandler } from './channels/channels.controller';
 import { DemoSeeder } from './demo-seeder';
 import { HealthController } from './health/health.controller';
 import { AuthGuard } from './http/auth.guard';
@@ -16,7 +17,7 @@ import { ReportsController } from './reports/reports.controller';
 /** The HTTP API: controllers validate and hand commands to the bus; no business rules here. */
 @Module({
   imports: [RuntimeModule],
-  controllers: [CasesController, ReportsController, InboxController, HealthController],
+  controllers: [CasesController, ReportsController, ChannelsController, InboxController, HealthController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: DomainErrorFilter },
@@ -25,6 +26,8 @@ import { ReportsController } from './reports/reports.controller';
     SendCaseEventHandler,
     AcknowledgeNotificationHandler,
     FileMandatoryReportHandler,
+    AddChannelHandler,
+    RemoveChannelHandler,
     DemoSeeder,
   ],
 })

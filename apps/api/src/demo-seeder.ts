@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { type AppConfig, APP_CONFIG } from '#shouhu/config';
-import { DirectoryService, seedDemoDirectory } from '#shouhu/directory';
+import { DirectoryService, seedCountyDirectory, seedDemoDirectory } from '#shouhu/directory';
 
-/** On the embedded default's first start: demo units and tokens, printed once. */
+/** First start: the county's directory (seed data); on the embedded default also demo tokens, printed once. */
 @Injectable()
 export class DemoSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger('DemoSeed');
@@ -14,7 +14,11 @@ export class DemoSeeder implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const wanted = this.config.DEMO_SEED === 'on' || (this.config.DEMO_SEED === 'auto' && this.config.embeddedDatabase);
-    if (!wanted) return;
+    if (!wanted) {
+      const units = await seedCountyDirectory(this.directory);
+      if (units > 0) this.logger.log(`seeded the county directory: ${units} units`);
+      return;
+    }
     const tokens = await seedDemoDirectory(this.directory);
     if (!tokens) return;
     const lines = tokens.map((t) => `  ${t.role.padEnd(14)} ${t.userId.padEnd(18)} ${t.unitId.padEnd(24)} ${t.token}`);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { and, not, or, setup, stateIn } from 'xstate';
 import type { CaseDefinition } from '#shouhu/engine';
 import { diagramFileName, GENERATED_MARKER, machineMarkdown, machinesIndex, toMermaid } from './diagram';
@@ -294,5 +296,14 @@ describe('the protection machines', () => {
     const definitions = protectionDefinitionsFor(CHANGBAI_POLICY);
     expect(definitions.length).toBeGreaterThan(0);
     for (const def of definitions) expectCompleteDiagram(def);
+  });
+});
+
+describe('docs/machines', () => {
+  it('matches the machines as they are now (run `npm run diagrams` after changing one)', () => {
+    for (const def of protectionDefinitionsFor(CHANGBAI_POLICY)) {
+      const onDisk = readFileSync(join(__dirname, '../../../docs/machines', diagramFileName(def)), 'utf8');
+      expect(onDisk).toBe(machineMarkdown(def));
+    }
   });
 });

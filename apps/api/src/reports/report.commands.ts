@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
-import { ResponsibleUnitResolver } from '#shouhu/directory';
+import { DirectoryService, ResponsibleUnitResolver } from '#shouhu/directory';
 import { type Actor, type CaseView, CaseQueries, UnprocessableError, WorkflowEngine } from '#shouhu/engine';
 import type { ProtectionPolicy } from '#shouhu/protection';
 import { CaseTransitioned, PROTECTION_POLICY } from '#shouhu/runtime';
@@ -24,6 +24,7 @@ export class FileMandatoryReportHandler implements ICommandHandler<FileMandatory
     @Inject(WorkflowEngine) private readonly engine: WorkflowEngine,
     @Inject(CaseQueries) private readonly queries: CaseQueries,
     @Inject(ResponsibleUnitResolver) private readonly resolver: ResponsibleUnitResolver,
+    @Inject(DirectoryService) private readonly directory: DirectoryService,
     @Inject(PROTECTION_POLICY) private readonly policy: ProtectionPolicy,
     private readonly events: EventBus,
   ) {}
@@ -35,7 +36,7 @@ export class FileMandatoryReportHandler implements ICommandHandler<FileMandatory
       throw new UnprocessableError(`unknown trigger ${unknown.join(', ')}`, { field: 'triggers', unknown, known: [...known] });
     }
     const county = actor.jurisdictionPath.split('/')[0] ?? '';
-    const jurisdictionPath = `${county}/${report.child.township}`;
+    const townshipPath = `${county}/${report.child.township}`;
     const subject = { ...report.child };
     const data = {
       triggers: [...new Set(report.triggers)],
@@ -44,12 +45,26 @@ export class FileMandatoryReportHandler implements ICommandHandler<FileMandatory
     };
     let ownerUnitId: string;
     try {
-      [ownerUnitId] = (await this.resolver.resolve('township-police', { ownerUnitId: actor.unitId, subject, data, jurisdictionPath })) as [string];
+      [ownerUnitId] = (await this.resolver.resolve('township-police', { ownerUnitId: actor.unitId, subject, data, jurisdictionPath: townshipPath })) as [string];
     } catch {
       throw new UnprocessableError(`no police station answers for township "${report.child.township}"`, { field: 'child.township' });
     }
+    const jurisdictionPath = await this.childArea(subject, townshipPath);
     const result = await this.engine.open({ type: 'mandatory-report', subject, data, ownerUnitId, jurisdictionPath, actor, requestId });
     this.events.publish(new CaseTransitioned(result));
     return this.queries.present(result.case, result.timers, actor);
+  }
+
+  /**
+   * A case lives where the child lives: the village's area when the village is known (so its committee
+   * and child director see it, and the township and county above them), else the township's.
+   */
+  private async childArea(subject: { village?: string }, townshipPath: string): Promise<string> {
+    if (!subject.village) return townshipPath;
+    const village = await this.directory.unit(subject.village);
+    if (!village || village.kind !== 'village_committee' || !village.jurisdictionPath.startsWith(`${townshipPath}/`)) {
+      throw new UnprocessableError(`"${subject.village}" is not a village committee of this township`, { field: 'child.village' });
+    }
+    return village.jurisdictionPath;
   }
 }
