@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { verifyWebhookSignature } from '#shouhu/notify';
 import { writeFastPolicy } from '../support/fast-policy';
 import {
   ApiClient,
@@ -33,6 +35,9 @@ let api: StackProcess;
 let worker: StackProcess;
 let client: ApiClient;
 let sql: Client;
+let receiver: Server;
+const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+const WEBHOOK_SECRET = 'maluguo-police-alerts-secret';
 
 const T = {
   ...TOKENS,
@@ -81,6 +86,19 @@ beforeAll(async () => {
   await waitFor('the worker', async () => worker.output().includes('worker started'), 30_000);
   sql = new Client({ connectionString: db.url });
   await sql.connect();
+  // The police station routes its alerts into its own system: a local receiver stands in for it.
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  const port = (receiver.address() as { port: number }).port;
+  const channel = await client.call('POST', '/channels', T.police, { kind: 'webhook', target: `http://127.0.0.1:${port}/alerts`, secret: WEBHOOK_SECRET });
+  expect(channel.status).toBe(201);
 });
 
 afterAll(async () => {
@@ -88,6 +106,7 @@ afterAll(async () => {
   api?.child.kill('SIGTERM');
   await Promise.all([worker?.exited, api?.exited]);
   await sql?.end();
+  await new Promise((r) => receiver?.close(r));
   await db?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -103,6 +122,15 @@ it('a child living alone: report, escalation, emergency, temporary care, assessm
   const report = filed.body;
   expect(report).toMatchObject({ type: 'mandatory-report', ownerUnitId: 'maluguo-police', jurisdictionPath: 'changbai/maluguo/village' });
   await waitFor('the police station notice', async () => (await inbox(T.police)).some((n) => n.caseId === report.id));
+  // ... and, through its webhook channel, a signed POST, recorded on the case as delivered.
+  const hook = await waitFor('the signed webhook', async () => received.find((r) => r.body.includes(report.id)));
+  expect(verifyWebhookSignature(WEBHOOK_SECRET, hook.headers['x-shouhu-timestamp'] as string, hook.body, hook.headers['x-shouhu-signature'] as string)).toBe(true);
+  expect(JSON.parse(hook.body).notification).toMatchObject({ caseId: report.id, unitId: 'maluguo-police' });
+  const deliveries = await waitFor('the delivery record', async () => {
+    const d = await client.call('GET', `/cases/${report.id}/deliveries`, T.police);
+    return d.body.items.some((x: { status: string }) => x.status === 'delivered') ? d.body.items : undefined;
+  });
+  expect(deliveries[0]).toMatchObject({ kind: 'webhook', unitId: 'maluguo-police', status: 'delivered', attempts: 1 });
 
   // 2. Nobody accepts within the (shrunk) deadline: the county bureau and the joint-meeting office are told.
   await waitFor('escalation to the county PSB', async () => (await inbox(T.psb)).some((n) => n.caseId === report.id));
@@ -110,8 +138,9 @@ it('a child living alone: report, escalation, emergency, temporary care, assessm
   const history = await client.call('GET', `/cases/${report.id}/history`, T.police);
   expect(history.body.entries.map((e: { eventType: string }) => e.eventType)).toContain('xstate.after.reportAccept.mandatory-report.awaitingAcceptance');
 
-  // 3. A school cannot act for the police; township staff see the case but may not dispatch either.
-  expect((await client.call('POST', `/cases/${report.id}/events`, T.school, { type: 'DISPATCH' })).status).toBe(404);
+  // 3. A school cannot dispatch police (403) and cannot read the case (404); township staff see it but may not dispatch.
+  expect((await client.call('POST', `/cases/${report.id}/events`, T.school, { type: 'DISPATCH' })).status).toBe(403);
+  expect((await client.call('GET', `/cases/${report.id}`, T.school)).status).toBe(404);
   expect((await client.call('POST', `/cases/${report.id}/events`, T.township, { type: 'DISPATCH' })).status).toBe(403);
   const townView = await client.call('GET', `/cases/${report.id}`, T.township);
   expect(townView.body.data.reporter).toBe('[confidential]');

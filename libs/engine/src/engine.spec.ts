@@ -144,6 +144,11 @@ describe('WorkflowEngine', () => {
       const { open, engine, store } = setup();
       const { case: c } = await open();
       await expectNothingWritten(store, c.id, () => engine.apply({ caseId: c.id, type: 'ACCEPT', payload: {}, actor: outsider }), NotFoundError);
+      // A role that may never send the event is refused outright, telling it nothing about the case.
+      const outsiderSchool = { ...outsider, role: 'school' };
+      const refused = await engine.apply({ caseId: c.id, type: 'ACCEPT', payload: {}, actor: outsiderSchool }).catch((e) => e);
+      expect(refused).toBeInstanceOf(ForbiddenError);
+      expect(refused.details).toEqual({});
       await expect(
         engine.open({ type: 'kernel-deadline', subject: {}, data: {}, ownerUnitId: 'station-a', jurisdictionPath: 'county/town-a', actor: outsider }),
       ).rejects.toBeInstanceOf(ForbiddenError);

@@ -123,21 +123,26 @@ export class WorkflowEngine {
 
   async apply(cmd: CaseEventCommand): Promise<CommitResult> {
     const { actor } = cmd;
-    const row = await this.visibleCase(cmd.caseId, actor);
+    const row = await this.store.findCase(cmd.caseId);
+    if (!row) throw new NotFoundError('case', cmd.caseId);
     const def = this.definitionOf(row);
+    const visible = canSee(actor, row);
     if (isInternalEvent(cmd.type)) {
       throw new ForbiddenError(`events named xstate.* belong to the machine; only the engine sends them`, { field: 'type' });
     }
     const allowedRoles = def.permissions.events[cmd.type];
+    // A role that may never send this event is refused (403) even on a case it cannot see: a school
+    // cannot dispatch police. It learns nothing of the case beyond that.
+    if (allowedRoles && actor.role !== SYSTEM_ROLE && !allowedRoles.includes(actor.role)) {
+      throw new ForbiddenError(`role "${actor.role}" may not send "${cmd.type}"`, visible ? { allowedRoles } : {});
+    }
+    if (!visible) throw new NotFoundError('case', cmd.caseId);
     if (!allowedRoles) {
       throw new UnprocessableError(`a ${def.id} case has no event "${cmd.type}"`, {
         field: 'type',
         state: row.state,
         known: Object.keys(def.permissions.events).sort(),
       });
-    }
-    if (actor.role !== SYSTEM_ROLE && !allowedRoles.includes(actor.role)) {
-      throw new ForbiddenError(`role "${actor.role}" may not send "${cmd.type}"`, { allowedRoles });
     }
     const reserved = Object.keys(cmd.payload).filter((k) => k.startsWith('$') || k === 'type');
     if (reserved.length > 0) {
