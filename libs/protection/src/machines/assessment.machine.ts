@@ -5,8 +5,9 @@ import type { ProtectionPolicy } from '../policy/policy.types';
 import {
   type ChildSubject,
   deadlineDelay,
+  escalationNotices,
+  protectionDefinition,
   type MachinePolicy,
-  machinePolicy,
   type NotifyParams,
   type OpenCaseParams,
   type ProtectionInput,
@@ -164,9 +165,7 @@ export const assessmentMachine = setup({
     openCase: (_, _p: OpenCaseParams) => undefined,
     /** One notice per unit of the policy's chain, in order, each carrying its step (1-based). */
     escalate: enqueueActions(({ context, enqueue }, params: { chain: Chain; reason: string }) => {
-      context.policy.escalation[params.chain].forEach((to, i) => {
-        enqueue({ type: 'notify', params: { to, reason: params.reason, escalation: { chain: params.chain, step: i + 1 } } } as never);
-      });
+      for (const notice of escalationNotices(context.policy, params.chain, params.reason)) enqueue({ type: 'notify', params: notice } as never);
     }),
     // A reassessment may restate only the guardianship; the other findings carry over.
     recordAssessment: assign({
@@ -318,12 +317,10 @@ const CA = ['civil_affairs'];
 const SUPERVISOR = ['civil_affairs_supervisor'];
 
 export function assessmentDefinition(policy: ProtectionPolicy): CaseDefinition {
-  return {
+  return protectionDefinition(policy, {
     id: ASSESSMENT,
-    version: 1,
     title: '评估帮扶 — assessment and assistance',
     machine: assessmentMachine,
-    policy: { id: policy.id, version: policy.version, values: policy as unknown as Record<string, unknown> },
     permissions: {
       // Opened by the emergency case's openCase (the engine's system actor) or by civil affairs.
       open: CA,
@@ -346,13 +343,5 @@ export function assessmentDefinition(policy: ProtectionPolicy): CaseDefinition {
         REJECT_CLOSURE: SUPERVISOR,
       },
     },
-    input: (open) =>
-      ({
-        caseId: open.caseId,
-        subject: open.subject as unknown as ChildSubject,
-        data: open.data,
-        policy: machinePolicy(open.policy.values as unknown as ProtectionPolicy),
-        openedAt: open.openedAt,
-      }) satisfies ProtectionInput,
-  };
+  });
 }

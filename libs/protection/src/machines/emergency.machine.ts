@@ -5,8 +5,9 @@ import type { ProtectionPolicy } from '../policy/policy.types';
 import {
   type ChildSubject,
   deadlineDelay,
+  escalationNotices,
+  protectionDefinition,
   type MachinePolicy,
-  machinePolicy,
   type NotifyParams,
   type OpenCaseParams,
   type ProtectionInput,
@@ -126,10 +127,7 @@ export const emergencyMachine = setup({
      * length is data, hence enqueueActions: it leaves only the `notify` actions in XState's output.
      */
     escalate: enqueueActions(({ context, enqueue }, params: { chain: Chain; reason: string }) => {
-      context.policy.escalation[params.chain].forEach((to, i) => {
-        const notice: NotifyParams = { to, reason: params.reason, escalation: { chain: params.chain, step: i + 1 } };
-        enqueue({ type: 'notify', params: notice } as never);
-      });
+      for (const notice of escalationNotices(context.policy, params.chain, params.reason)) enqueue({ type: 'notify', params: notice } as never);
     }),
     recordFound: assign({ foundAt: at }),
     recordProtection: assign({
@@ -239,12 +237,10 @@ export const emergencyMachine = setup({
 
 export function emergencyDefinition(policy: ProtectionPolicy): CaseDefinition {
   const police = ['police'];
-  return {
+  return protectionDefinition(policy, {
     id: EMERGENCY,
-    version: 1,
     title: '应急处置 — emergency handling',
     machine: emergencyMachine,
-    policy: { id: policy.id, version: policy.version, values: policy as unknown as Record<string, unknown> },
     permissions: {
       // Opened by the report's openCase (the engine's system actor) or by the police themselves.
       open: police,
@@ -258,12 +254,5 @@ export function emergencyDefinition(policy: ProtectionPolicy): CaseDefinition {
         HANDOVER: police,
       },
     },
-    input: (open) => ({
-      caseId: open.caseId,
-      subject: open.subject as unknown as ChildSubject,
-      data: open.data,
-      policy: machinePolicy(open.policy.values as unknown as ProtectionPolicy),
-      openedAt: open.openedAt,
-    }) satisfies ProtectionInput,
-  };
+  });
 }

@@ -5,8 +5,9 @@ import type { ProtectionPolicy, UnitRole } from '../policy/policy.types';
 import {
   type ChildSubject,
   deadlineDelay,
+  escalationNotices,
+  protectionDefinition,
   type MachinePolicy,
-  machinePolicy,
   type NotifyParams,
   type ProtectionInput,
   type Stamped,
@@ -117,9 +118,7 @@ export const guardianshipMachine = setup({
     notify: (_, _p: NotifyParams) => undefined,
     /** One notice per unit of the policy's chain, in order, each carrying its step (1-based). */
     escalate: enqueueActions(({ context, enqueue }, params: { chain: keyof MachinePolicy['escalation']; reason: string }) => {
-      context.policy.escalation[params.chain].forEach((to, i) => {
-        enqueue({ type: 'notify', params: { to, reason: params.reason, escalation: { chain: params.chain, step: i + 1 } } } as never);
-      });
+      for (const notice of escalationNotices(context.policy, params.chain, params.reason)) enqueue({ type: 'notify', params: notice } as never);
     }),
     recordAdmonition: assign({
       admonitions: (args) => {
@@ -259,12 +258,10 @@ export const guardianshipMachine = setup({
 
 export function guardianshipDefinition(policy: ProtectionPolicy): CaseDefinition {
   const ca = ['civil_affairs'];
-  return {
+  return protectionDefinition(policy, {
     id: GUARDIANSHIP,
-    version: 1,
     title: '监护干预 — guardianship intervention',
     machine: guardianshipMachine,
-    policy: { id: policy.id, version: policy.version, values: policy as unknown as Record<string, unknown> },
     permissions: {
       // Opened by the assessment's openCase (the engine's system actor) or by civil affairs.
       open: ca,
@@ -282,13 +279,5 @@ export function guardianshipDefinition(policy: ProtectionPolicy): CaseDefinition
         CLOSE: ca,
       },
     },
-    input: (open) =>
-      ({
-        caseId: open.caseId,
-        subject: open.subject as unknown as ChildSubject,
-        data: open.data,
-        policy: machinePolicy(open.policy.values as unknown as ProtectionPolicy),
-        openedAt: open.openedAt,
-      }) satisfies ProtectionInput,
-  };
+  });
 }

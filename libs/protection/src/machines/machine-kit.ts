@@ -1,3 +1,5 @@
+import type { AnyStateMachine } from 'xstate';
+import type { CaseDefinition, CasePermissions, OpenCaseContext } from '#shouhu/engine';
 import type { DeadlineRule, ProtectionPolicy, UnitRole } from '../policy/policy.types';
 import { delayMs, eventTime } from '../policy/deadline';
 
@@ -77,4 +79,33 @@ export function deadlineDelay(
   rule: (p: MachinePolicy) => DeadlineRule,
 ): (args: { context: { policy: MachinePolicy; openedAt: string }; event: Stamped }) => number {
   return ({ context, event }) => delayMs(rule(context.policy), eventTime(event, context.openedAt));
+}
+
+/** One `notify` per unit of the policy's escalation chain, in order (step 1 is told first). */
+export function escalationNotices(policy: MachinePolicy, chain: keyof MachinePolicy['escalation'], reason: string): NotifyParams[] {
+  return policy.escalation[chain].map((to, i) => ({ to, reason, escalation: { chain, step: i + 1 } }));
+}
+
+/** The machine's input from what the engine knows when a case opens: the case keeps its policy version. */
+export function protectionInput(open: OpenCaseContext): ProtectionInput {
+  return {
+    caseId: open.caseId,
+    subject: open.subject as unknown as ChildSubject,
+    data: open.data,
+    policy: machinePolicy(open.policy.values as unknown as ProtectionPolicy),
+    openedAt: open.openedAt,
+  };
+}
+
+/** A protection case type under a county policy: the parts every mechanism shares. */
+export function protectionDefinition(
+  policy: ProtectionPolicy,
+  spec: { id: string; title: string; machine: AnyStateMachine; permissions: CasePermissions },
+): CaseDefinition {
+  return {
+    ...spec,
+    version: 1,
+    policy: { id: policy.id, version: policy.version, values: policy as unknown as Record<string, unknown> },
+    input: protectionInput,
+  };
 }

@@ -5,8 +5,9 @@ import type { ProtectionPolicy } from '../policy/policy.types';
 import {
   type ChildSubject,
   deadlineDelay,
+  escalationNotices,
+  protectionDefinition,
   type MachinePolicy,
-  machinePolicy,
   type NotifyParams,
   type OpenCaseParams,
   type ProtectionInput,
@@ -119,10 +120,7 @@ export const mandatoryReportMachine = setup({
      * length is data, hence enqueueActions: it leaves only the `notify` actions in XState's output.
      */
     escalate: enqueueActions(({ context, enqueue }, params: { chain: Chain; reason: string }) => {
-      context.policy.escalation[params.chain].forEach((to, i) => {
-        const notice: NotifyParams = { to, reason: params.reason, escalation: { chain: params.chain, step: i + 1 } };
-        enqueue({ type: 'notify', params: notice } as never);
-      });
+      for (const notice of escalationNotices(context.policy, params.chain, params.reason)) enqueue({ type: 'notify', params: notice } as never);
     }),
     recordAcceptance: assign({ acceptedAt: ({ context, event }) => eventTime(event, context.openedAt) }),
     recordDispatch: assign({ dispatchedAt: ({ context, event }) => eventTime(event, context.openedAt) }),
@@ -240,23 +238,14 @@ export const mandatoryReportMachine = setup({
 
 export function mandatoryReportDefinition(policy: ProtectionPolicy): CaseDefinition {
   const police = ['police'];
-  return {
+  return protectionDefinition(policy, {
     id: MANDATORY_REPORT,
-    version: 1,
     title: '强制报告 — mandatory report',
     machine: mandatoryReportMachine,
-    policy: { id: policy.id, version: policy.version, values: policy as unknown as Record<string, unknown> },
     permissions: {
       // 国发〔2016〕13号 四(一): the obliged reporters; police and civil affairs may also file what they find.
       open: [...policy.obligedReporterRoles, 'police', 'civil_affairs'],
       events: { ACCEPT: police, DISPATCH: police, GIVE_FEEDBACK: police, CONCLUDE: police },
     },
-    input: (open) => ({
-      caseId: open.caseId,
-      subject: open.subject as unknown as ChildSubject,
-      data: open.data,
-      policy: machinePolicy(open.policy.values as unknown as ProtectionPolicy),
-      openedAt: open.openedAt,
-    }) satisfies ProtectionInput,
-  };
+  });
 }
