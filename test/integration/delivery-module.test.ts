@@ -20,8 +20,6 @@ import { createTestDatabase, prepareDatabase, REDIS_URL, waitFor } from '../supp
  * pending delivery at start, and SIGTERM-style close drains cleanly.
  */
 jest.setTimeout(60_000);
-// Only the CLOCK token is needed from #shouhu/runtime; keep the case machines it also loads out of this test.
-jest.mock('#shouhu/protection', () => ({ protectionDefinitions: [] }));
 
 let pg: { url: string; drop: () => Promise<void> };
 let db: Database;
