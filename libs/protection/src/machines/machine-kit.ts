@@ -21,7 +21,7 @@ export interface ChildSubject {
 }
 
 /** The policy values a machine carries in its context (the case keeps the version it opened under). */
-export type MachinePolicy = Pick<ProtectionPolicy, 'id' | 'version' | 'deadlines' | 'escalation'> & {
+export type MachinePolicy = Pick<ProtectionPolicy, 'id' | 'version' | 'deadlines' | 'escalation' | 'school'> & {
   triggerCodes: string[];
   temporaryGuardianshipGrounds: string[];
   revocationGrounds: string[];
@@ -34,6 +34,7 @@ export function machinePolicy(p: ProtectionPolicy): MachinePolicy {
     version: p.version,
     deadlines: p.deadlines,
     escalation: p.escalation,
+    school: p.school,
     triggerCodes: p.reportTriggers.map((t) => t.code),
     temporaryGuardianshipGrounds: p.temporaryGuardianshipGrounds.map((g) => g.code),
     revocationGrounds: p.revocationGrounds.map((g) => g.code),

@@ -68,6 +68,15 @@ export const CHANGBAI_POLICY: ProtectionPolicy = {
     { role: 'service:trade-union', zh: '县总工会', en: 'county trade union' },
     { role: 'service:social-work', zh: '社会工作服务机构', en: 'social work agency' },
   ],
+  school: {
+    reachGuardian: { duration: 'PT4H', calendar: 'natural', source: `${SEED} 四(二)3: 及时了解无故旷课农村留守儿童情况 — county working value 4 hours` },
+    dropoutAfterSchoolDays: 20,
+    persuasionReminderEvery: { duration: 'P7D', calendar: 'natural', source: `${SEED} 四(二)3 劝返复学; 控辍保学 monthly rhythm — county working value weekly` },
+    failedVisitsBeforeReport: 3,
+    persuasionPeriod: { duration: 'P30D', calendar: 'natural', source: `${SEED} 四(二)3: 劝返无效的，应书面报告县教育行政部门和乡镇政府 — county working value 30 days` },
+    writtenReportAck: { duration: 'P3D', calendar: 'working', source: `${SEED} 四(二)3 — county working value 3 working days` },
+    guardianOrderCompliance: { duration: 'P15D', calendar: 'natural', source: `${MPL} Art. 83: 教育行政部门责令父母或者其他监护人将其送入学校 — county working value 15 days` },
+  },
   escalation: {
     reportAccept: ['county-psb', 'joint-office'],
     reportFeedback: ['county-psb', 'procuratorate'],
@@ -75,5 +84,8 @@ export const CHANGBAI_POLICY: ProtectionPolicy = {
     guardianInPlace: ['county-psb', 'county-civil-affairs'],
     referralAnswer: ['county-civil-affairs'],
     courtApplication: ['county-civil-affairs', 'joint-office'],
+    reachGuardian: ['school', 'township-government'],
+    writtenReportAck: ['county-education', 'joint-office'],
+    guardianOrderCompliance: ['county-education', 'township-government'],
   },
 };

@@ -14,7 +14,10 @@ const DEADLINE_KEYS = [
   'reportAccept', 'reportFeedback', 'dispatch', 'guardianInPlace', 'assessment', 'planApproval',
   'referralAnswer', 'followUpEvery', 'correctionPeriod', 'guardianshipRefusal', 'courtApplication',
 ] as const;
-const CHAIN_KEYS = ['reportAccept', 'reportFeedback', 'assessment', 'guardianInPlace', 'referralAnswer', 'courtApplication'] as const;
+const CHAIN_KEYS = [
+  'reportAccept', 'reportFeedback', 'assessment', 'guardianInPlace', 'referralAnswer', 'courtApplication',
+  'reachGuardian', 'writtenReportAck', 'guardianOrderCompliance',
+] as const;
 
 const schema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
@@ -26,6 +29,17 @@ const schema = z.object({
   obligedReporterRoles: z.array(z.string()).min(1),
   temporaryGuardianshipGrounds: z.array(reason).min(1),
   revocationGrounds: z.array(reason).min(1),
+  school: z
+    .object({
+      reachGuardian: deadline,
+      dropoutAfterSchoolDays: z.number().int().min(1).max(200),
+      persuasionReminderEvery: deadline,
+      failedVisitsBeforeReport: z.number().int().min(1).max(20),
+      persuasionPeriod: deadline,
+      writtenReportAck: deadline,
+      guardianOrderCompliance: deadline,
+    })
+    .strict(),
   serviceUnits: z.array(z.object({ role: z.string().regex(/^service:[a-z-]+$/), zh: z.string(), en: z.string() })),
   escalation: z.object(Object.fromEntries(CHAIN_KEYS.map((k) => [k, z.array(role).min(1)])) as Record<(typeof CHAIN_KEYS)[number], z.ZodArray<typeof role>>).strict(),
 });

@@ -77,6 +77,23 @@ export interface ProtectionPolicy {
   revocationGrounds: CodedReason[];
   /** Service units an assistance plan can refer to. */
   serviceUnits: { role: `service:${string}`; zh: string; en: string }[];
+  /** Schools: unexplained absence and dropout return (长政办发〔2016〕39号 四(二)3; MPL Art. 83). */
+  school: {
+    /** The class teacher reaches the guardian after an unexplained absence (及时了解). */
+    reachGuardian: DeadlineRule;
+    /** Consecutive school days of unexplained absence that make a dropout (a per-county value). */
+    dropoutAfterSchoolDays: number;
+    /** Rhythm of persuasion reminders to the teacher and the child director while the child is not back. */
+    persuasionReminderEvery: DeadlineRule;
+    /** Failed persuasion visits after which the school must report in writing. */
+    failedVisitsBeforeReport: number;
+    /** Persuasion time after which the school must report in writing even with fewer failed visits. */
+    persuasionPeriod: DeadlineRule;
+    /** The written report is to be acknowledged by the county education bureau and the township. */
+    writtenReportAck: DeadlineRule;
+    /** The bureau's order to the guardian (Art. 83) is to be complied with within. */
+    guardianOrderCompliance: DeadlineRule;
+  };
   /** Who is told, in order, when a deadline is missed. */
   escalation: {
     reportAccept: UnitRole[];
@@ -85,5 +102,8 @@ export interface ProtectionPolicy {
     guardianInPlace: UnitRole[];
     referralAnswer: UnitRole[];
     courtApplication: UnitRole[];
+    reachGuardian: UnitRole[];
+    writtenReportAck: UnitRole[];
+    guardianOrderCompliance: UnitRole[];
   };
 }
