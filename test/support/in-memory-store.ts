@@ -63,7 +63,9 @@ export class InMemoryCaseStore implements CaseStore {
   async listCases(q: CaseListQuery): Promise<{ items: CaseRow[]; total: number }> {
     const all = [...this.cases.values()].filter(
       (c) =>
-        (withinJurisdiction(q.jurisdictionPath, c.jurisdictionPath) || c.ownerUnitId === q.unitId) &&
+        (withinJurisdiction(q.jurisdictionPath, c.jurisdictionPath) ||
+          c.ownerUnitId === q.unitId ||
+          (q.participantTypes ?? []).some((p) => p.types.includes(c.type) && c.subject[p.field] === q.unitId)) &&
         (!q.type || c.type === q.type) &&
         (!q.state || c.state === q.state) &&
         (!q.childId || c.subject.childId === q.childId),

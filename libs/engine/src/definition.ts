@@ -1,6 +1,8 @@
 import type { AnyStateMachine } from 'xstate';
 import { MachineDefinitionError } from './errors';
 
+export type ParticipantField = 'school' | 'village';
+
 /** The versioned policy a case is opened under: deadlines, reason codes, escalation chains. Data, not code. */
 export interface CasePolicy {
   id: string;
@@ -40,6 +42,11 @@ export interface CaseDefinition {
    * opener's county — a mandatory report may concern a child of another township.
    */
   openScope?: 'jurisdiction' | 'county';
+  /**
+   * Units named in the subject that take part in the case wherever it lies, e.g. `['school', 'village']`
+   * for a dropout: the child's school and village committee both work on it and see it.
+   */
+  participants?: readonly ParticipantField[];
   /** Fields of `data` only some roles may read (e.g. a reporter's identity); hidden from the rest. */
   confidential?: { fields: readonly string[]; visibleTo: readonly string[] };
 }
@@ -103,6 +110,14 @@ export class DefinitionRegistry {
     if (!versions) return undefined;
     if (version !== undefined) return versions.get(version);
     return versions.get(Math.max(...versions.keys()));
+  }
+
+  /** For list queries: which case types let the subject's school / village units see them. */
+  participantTypes(): { field: ParticipantField; types: string[] }[] {
+    const fields: ParticipantField[] = ['school', 'village'];
+    return fields
+      .map((field) => ({ field, types: [...new Set(this.all().filter((d) => d.participants?.includes(field)).map((d) => d.id))] }))
+      .filter((p) => p.types.length > 0);
   }
 
   types(): string[] {

@@ -236,3 +236,20 @@ describe('definition options', () => {
     expect(store.cases.size).toBe(1);
   });
 });
+
+describe('participants', () => {
+  it("the subject's school sees a case that lies in the village's area, and finds it in lists; other schools do not", async () => {
+    const shared = { ...deadlineCaseV1, participants: ['school'] as const };
+    const { engine, queries } = setup([shared]);
+    const villageActor: Actor = { userId: 'v1', unitId: 'village-a', role: 'police', jurisdictionPath: 'county/town-a/village-a' };
+    const { case: c } = await engine.open({
+      type: 'kernel-deadline', subject: { childId: 'c1', school: 'school-a' }, data: {},
+      ownerUnitId: 'village-a', jurisdictionPath: 'county/town-a/village-a', actor: villageActor,
+    });
+    expect((await queries.view(c.id, school)).id).toBe(c.id);
+    expect((await queries.list({ limit: 10, offset: 0 }, school)).items.map((x) => x.id)).toEqual([c.id]);
+    const otherSchool: Actor = { ...school, unitId: 'school-b', jurisdictionPath: 'county/town-a/school-b' };
+    await expect(queries.view(c.id, otherSchool)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await queries.list({ limit: 10, offset: 0 }, otherSchool)).total).toBe(0);
+  });
+});

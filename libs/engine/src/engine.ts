@@ -126,7 +126,7 @@ export class WorkflowEngine {
     const row = await this.store.findCase(cmd.caseId);
     if (!row) throw new NotFoundError('case', cmd.caseId);
     const def = this.definitionOf(row);
-    const visible = canSee(actor, row);
+    const visible = canSee(actor, row, def);
     if (isInternalEvent(cmd.type)) {
       throw new ForbiddenError(`events named xstate.* belong to the machine; only the engine sends them`, { field: 'type' });
     }
@@ -194,7 +194,7 @@ export class WorkflowEngine {
   /** The case as `actor` may see it; NotFound also when it lies outside the actor's jurisdiction. */
   async visibleCase(caseId: string, actor: Actor): Promise<CaseRow> {
     const row = await this.store.findCase(caseId);
-    if (!row || !canSee(actor, row)) throw new NotFoundError('case', caseId);
+    if (!row || !canSee(actor, row, this.definitionOf(row))) throw new NotFoundError('case', caseId);
     return row;
   }
 
@@ -310,6 +310,13 @@ function mayOpenAt(def: CaseDefinition, actor: Actor, path: string): boolean {
   return def.openScope === 'county' && county(actor.jurisdictionPath) === county(path);
 }
 
-export function canSee(actor: Actor, row: Pick<CaseRow, 'jurisdictionPath' | 'ownerUnitId'>): boolean {
-  return actor.role === SYSTEM_ROLE || row.ownerUnitId === actor.unitId || withinJurisdiction(actor.jurisdictionPath, row.jurisdictionPath);
+export function canSee(
+  actor: Actor,
+  row: Pick<CaseRow, 'jurisdictionPath' | 'ownerUnitId' | 'subject'>,
+  def?: Pick<CaseDefinition, 'participants'>,
+): boolean {
+  if (actor.role === SYSTEM_ROLE || row.ownerUnitId === actor.unitId || withinJurisdiction(actor.jurisdictionPath, row.jurisdictionPath)) {
+    return true;
+  }
+  return (def?.participants ?? []).some((field) => row.subject[field] === actor.unitId);
 }

@@ -122,6 +122,7 @@ export class CaseQueries {
       ...filter,
       jurisdictionPath: actor.jurisdictionPath,
       unitId: actor.unitId,
+      participantTypes: this.registry.participantTypes(),
       now: this.clock.now(),
     });
     const timers = await this.store.pendingTimersOf(items.map((row) => row.id));

@@ -76,6 +76,8 @@ export interface CaseListQuery {
   type?: string;
   state?: string;
   overdue?: boolean;
+  /** Case types whose subject's school / village unit takes part (sees them wherever they lie). */
+  participantTypes?: { field: 'school' | 'village'; types: string[] }[];
   /** Only the cases of one child (`subject.childId`). */
   childId?: string;
   /** Oldest first (a child's story) instead of the default most recently changed first. */

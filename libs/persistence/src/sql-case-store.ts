@@ -80,13 +80,15 @@ export class SqlCaseStore implements CaseStore {
     const em = this.db.em();
     const qb = em.createQueryBuilder(CaseEntity, 'c');
     if (q.jurisdictionPath !== '') {
-      qb.where({
-        $or: [
-          { jurisdictionPath: q.jurisdictionPath },
-          { jurisdictionPath: { $like: `${escapeLike(q.jurisdictionPath)}/%` } },
-          { ownerUnitId: q.unitId },
-        ],
-      });
+      // Inside the actor's area, owned by its unit, or naming its unit as a participant (school / village).
+      const scope = ['c.jurisdiction_path = ?', 'c.jurisdiction_path like ?', 'c.owner_unit_id = ?'];
+      const params: unknown[] = [q.jurisdictionPath, `${escapeLike(q.jurisdictionPath)}/%`, q.unitId];
+      for (const { field, types } of q.participantTypes ?? []) {
+        if (!/^[a-z]+$/.test(field) || types.length === 0) continue;
+        scope.push(`(c.type in (${types.map(() => '?').join(', ')}) and c.subject->>'${field}' = ?)`);
+        params.push(...types, q.unitId);
+      }
+      qb.where(`(${scope.join(' or ')})`, params);
     }
     if (q.type) qb.andWhere({ type: q.type });
     if (q.state) qb.andWhere({ state: q.state });
