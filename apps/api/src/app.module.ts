@@ -13,11 +13,18 @@ import { AcknowledgeNotificationHandler } from './inbox/inbox.commands';
 import { InboxController } from './inbox/inbox.controller';
 import { FileMandatoryReportHandler } from './reports/report.commands';
 import { ReportsController } from './reports/reports.controller';
+import { RecordAttendanceHandler } from './schools/attendance.commands';
+import { SchoolsController } from './schools/schools.controller';
+import { AttendanceService, SchoolReports } from '#shouhu/schools';
+import { Database } from '#shouhu/persistence';
+import type { Clock } from '#shouhu/engine';
+import type { ProtectionPolicy } from '#shouhu/protection';
+import { CLOCK, PROTECTION_POLICY } from '#shouhu/runtime';
 
 /** The HTTP API: controllers validate and hand commands to the bus; no business rules here. */
 @Module({
   imports: [RuntimeModule],
-  controllers: [CasesController, ReportsController, ChannelsController, InboxController, HealthController],
+  controllers: [CasesController, ReportsController, SchoolsController, ChannelsController, InboxController, HealthController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: DomainErrorFilter },
@@ -27,6 +34,14 @@ import { ReportsController } from './reports/reports.controller';
     AcknowledgeNotificationHandler,
     FileMandatoryReportHandler,
     AddChannelHandler,
+    RecordAttendanceHandler,
+    {
+      provide: AttendanceService,
+      inject: [Database, CLOCK, PROTECTION_POLICY],
+      useFactory: (db: Database, clock: Clock, policy: ProtectionPolicy) =>
+        new AttendanceService(db, clock, { dropoutAfterSchoolDays: policy.school.dropoutAfterSchoolDays }),
+    },
+    { provide: SchoolReports, inject: [Database, CLOCK], useFactory: (db: Database, clock: Clock) => new SchoolReports(db, clock) },
     RemoveChannelHandler,
     DemoSeeder,
   ],

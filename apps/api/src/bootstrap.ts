@@ -13,9 +13,12 @@ export async function createHttpApp(module: unknown, config: AppConfig): Promise
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api/v1');
   closeOnSignals(app, (m) => app.get(Logger).log(m));
-  app.getHttpAdapter().getInstance().addHook('onSend', async (req, reply) => {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  // Attendance files are uploaded as they are exported: text/csv.
+  fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 10_485_760 }, (_req, body, done) => done(null, body));
   const doc = SwaggerModule.createDocument(
     app as unknown as INestApplication,
     new DocumentBuilder()

@@ -11,13 +11,16 @@ import { CaseEventSchema, CaseSchema, OutboxSchema, TimerSchema } from './entiti
 import { Migration20261129000000_kernel } from './migrations/Migration20261129000000_kernel';
 import { DeliverySchema, UnitChannelSchema } from './entities/delivery.entities';
 import { Migration20261129020000_delivery } from './migrations/Migration20261129020000_delivery';
+import { AttendanceSchema } from './entities/attendance.entities';
+import { Migration20261129030000_attendance } from './migrations/Migration20261129030000_attendance';
 
-export const ENTITIES = [CaseSchema, CaseEventSchema, TimerSchema, OutboxSchema, UnitSchema, AccessTokenSchema, InboxSchema, UnitChannelSchema, DeliverySchema];
+export const ENTITIES = [CaseSchema, CaseEventSchema, TimerSchema, OutboxSchema, UnitSchema, AccessTokenSchema, InboxSchema, UnitChannelSchema, DeliverySchema, AttendanceSchema];
 
 /** Listed, not globbed, so the same list works from sources (tests) and from dist. */
 export const MIGRATIONS = [
   { name: 'Migration20261129000000_kernel', class: Migration20261129000000_kernel },
   { name: 'Migration20261129020000_delivery', class: Migration20261129020000_delivery },
+  { name: 'Migration20261129030000_attendance', class: Migration20261129030000_attendance },
 ];
 
 /** Arbitrary but fixed: the advisory lock that serialises migrations across processes. */

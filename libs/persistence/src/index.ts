@@ -4,3 +4,4 @@ export * from './sql-dispatch-store';
 export * from './entities/case.entities';
 export * from './entities/directory.entities';
 export * from './entities/delivery.entities';
+export * from './entities/attendance.entities';

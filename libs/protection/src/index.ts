@@ -2,12 +2,14 @@ import type { CaseDefinition } from '#shouhu/engine';
 import { assessmentDefinition } from './machines/assessment.machine';
 import { emergencyDefinition } from './machines/emergency.machine';
 import { guardianshipDefinition } from './machines/guardianship.machine';
+import { dropoutReturnDefinition } from './machines/dropout-return.machine';
 import { mandatoryReportDefinition } from './machines/mandatory-report.machine';
+import { schoolAbsenceDefinition } from './machines/school-absence.machine';
 import type { ProtectionPolicy } from './policy/policy.types';
 
 export * from './policy';
 export * from './machines/machine-kit';
-export { assessmentDefinition, emergencyDefinition, guardianshipDefinition, mandatoryReportDefinition };
+export { assessmentDefinition, dropoutReturnDefinition, emergencyDefinition, guardianshipDefinition, mandatoryReportDefinition, schoolAbsenceDefinition };
 
 /** Roles that may read who filed a mandatory report (2020 opinion: reporters' identities are kept confidential). */
 export const REPORTER_VISIBLE_TO = ['police', 'psb', 'civil_affairs', 'civil_affairs_supervisor'] as const;
@@ -26,6 +28,9 @@ export function protectionDefinitionsFor(policy: ProtectionPolicy): CaseDefiniti
     emergencyDefinition(policy),
     assessmentDefinition(policy),
     guardianshipDefinition(policy),
+    // A school's cases lie where the child lives; the child's school and village committee both work on them.
+    { ...schoolAbsenceDefinition(policy), openScope: 'county', participants: ['school', 'village'] },
+    { ...dropoutReturnDefinition(policy), participants: ['school', 'village'] },
   ];
 }
 export * from './diagram';
