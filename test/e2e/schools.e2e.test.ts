@@ -115,7 +115,9 @@ it('absence, child found alone, dropout, persuasion, written report, order, retu
   expect((await client.call('GET', `/cases/${dropout.id}`, T.director)).status).toBe(200); // the village's child director takes part
 
   // Reminders come to the teacher and the child director while the child is not back.
-  await waitFor('two reminders to the child director', async () => (await inbox(T.director)).filter((n) => n.caseId === dropout.id).length >= 2, 20_000);
+  // Three reminders on the (shrunk) weekly rhythm, each to the teacher's school and the child director.
+  await waitFor('three reminders to the child director', async () => (await inbox(T.director)).filter((n) => n.caseId === dropout.id).length >= 3, 20_000);
+  expect((await inbox(T.school)).filter((n) => n.caseId === dropout.id && /劝返/.test(n.reason)).length).toBeGreaterThanOrEqual(3);
   await send(T.school, dropout.id, 'RECORD_VISIT', { by: 'teacher', outcome: 'failed', notes: '家中无人' });
   await send(T.director, dropout.id, 'RECORD_VISIT', { by: 'child_director', outcome: 'failed', notes: '祖母称孩子不愿上学' });
   const due = await send(T.school, dropout.id, 'RECORD_VISIT', { by: 'teacher', outcome: 'failed', notes: '<script>alert(1)</script> 仍未返校' });
