@@ -88,6 +88,14 @@ it('422 for an unknown case type or owner unit; 201 with deadlines and allowed e
   expect(created.headers.get('x-request-id')).toBeTruthy();
 });
 
+it('422 naming the field when a protection case is opened without a proper child subject; nothing is created', async () => {
+  const before = (await client.call('GET', '/cases?type=guardianship', TOKENS.civilAffairs)).body.total;
+  const res = await client.call('POST', '/cases', TOKENS.civilAffairs, { type: 'guardianship', subject: { childId: 'c-1' }, jurisdictionPath: 'changbai/maluguo' });
+  expect(res.status).toBe(422);
+  expect(res.body).toMatchObject({ field: 'subject.township', problems: [expect.objectContaining({ field: 'subject.township' })] });
+  expect((await client.call('GET', '/cases?type=guardianship', TOKENS.civilAffairs)).body.total).toBe(before);
+});
+
 it('403 for a role that may not send the event; 422 naming the state; 409 for a stale version', async () => {
   const { body: c } = await open();
   const forbidden = await client.call('POST', `/cases/${c.id}/events`, TOKENS.school, { type: 'ACCEPT' });

@@ -3,6 +3,11 @@ import { MachineDefinitionError } from './errors';
 
 export type ParticipantField = 'school' | 'village';
 
+export interface OpenProblem {
+  field: string;
+  message: string;
+}
+
 /** The versioned policy a case is opened under: deadlines, reason codes, escalation chains. Data, not code. */
 export interface CasePolicy {
   id: string;
@@ -47,6 +52,8 @@ export interface CaseDefinition {
    * for a dropout: the child's school and village committee both work on it and see it.
    */
   participants?: readonly ParticipantField[];
+  /** Checks what a case is opened with; each problem names the field (the engine answers 422, writes nothing). */
+  validateOpen?: (open: { subject: Record<string, unknown>; data: Record<string, unknown> }) => OpenProblem[];
   /** Fields of `data` only some roles may read (e.g. a reporter's identity); hidden from the rest. */
   confidential?: { fields: readonly string[]; visibleTo: readonly string[] };
 }

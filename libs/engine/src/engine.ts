@@ -81,6 +81,10 @@ export class WorkflowEngine {
     if (actor.role !== SYSTEM_ROLE && !def.permissions.open.includes(actor.role)) {
       throw new ForbiddenError(`role "${actor.role}" may not open a ${def.id} case`, { allowedRoles: def.permissions.open });
     }
+    const problems = def.validateOpen?.({ subject: cmd.subject, data: cmd.data }) ?? [];
+    if (problems.length > 0) {
+      throw new UnprocessableError(problems.map((p) => `${p.field}: ${p.message}`).join('; '), { field: problems[0]!.field, problems });
+    }
     if (!mayOpenAt(def, actor, cmd.jurisdictionPath)) {
       throw new ForbiddenError(`${cmd.jurisdictionPath} is outside your jurisdiction ${actor.jurisdictionPath}`);
     }

@@ -1,5 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
-import type { CaseDefinition, CasePermissions, OpenCaseContext } from '#shouhu/engine';
+import type { CaseDefinition, CasePermissions, OpenCaseContext, OpenProblem } from '#shouhu/engine';
 import type { DeadlineRule, ProtectionPolicy, UnitRole } from '../policy/policy.types';
 import { delayMs, eventTime } from '../policy/deadline';
 
@@ -98,15 +98,43 @@ export function protectionInput(open: OpenCaseContext): ProtectionInput {
   };
 }
 
+const CHILD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const UNIT_CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** Every protection case is about one child whose township is known: the directory resolves units from it. */
+export function childSubjectProblems(subject: Record<string, unknown>): OpenProblem[] {
+  const problems: OpenProblem[] = [];
+  if (typeof subject.childId !== 'string' || !CHILD_ID.test(subject.childId)) {
+    problems.push({ field: 'subject.childId', message: 'must be the child\'s registry file number' });
+  }
+  if (typeof subject.township !== 'string' || !UNIT_CODE.test(subject.township)) {
+    problems.push({ field: 'subject.township', message: 'must be a township code such as maluguo' });
+  }
+  for (const field of ['village', 'school'] as const) {
+    const v = subject[field];
+    if (v !== undefined && (typeof v !== 'string' || !UNIT_CODE.test(v))) problems.push({ field: `subject.${field}`, message: 'must be a unit code' });
+  }
+  return problems;
+}
+
 /** A protection case type under a county policy: the parts every mechanism shares. */
 export function protectionDefinition(
   policy: ProtectionPolicy,
-  spec: { id: string; title: string; machine: AnyStateMachine; permissions: CasePermissions },
+  spec: {
+    id: string;
+    title: string;
+    machine: AnyStateMachine;
+    permissions: CasePermissions;
+    /** Checks of `data` beyond the child subject every protection case needs. */
+    dataProblems?: (data: Record<string, unknown>) => OpenProblem[];
+  },
 ): CaseDefinition {
+  const { dataProblems, ...rest } = spec;
   return {
-    ...spec,
+    ...rest,
     version: 1,
     policy: { id: policy.id, version: policy.version, values: policy as unknown as Record<string, unknown> },
     input: protectionInput,
+    validateOpen: ({ subject, data }) => [...childSubjectProblems(subject), ...(dataProblems?.(data) ?? [])],
   };
 }

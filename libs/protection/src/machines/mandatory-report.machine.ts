@@ -247,5 +247,18 @@ export function mandatoryReportDefinition(policy: ProtectionPolicy): CaseDefinit
       open: [...policy.obligedReporterRoles, 'police', 'civil_affairs'],
       events: { ACCEPT: police, DISPATCH: police, GIVE_FEEDBACK: police, CONCLUDE: police },
     },
+    // A report names at least one coded situation of the policy and says what was seen.
+    dataProblems: (data) => {
+      const known = new Set(policy.reportTriggers.map((t) => t.code));
+      const triggers = data.triggers;
+      const problems = [];
+      if (!Array.isArray(triggers) || triggers.length === 0 || !triggers.every((t) => typeof t === 'string' && known.has(t))) {
+        problems.push({ field: 'data.triggers', message: 'must list one or more trigger codes of the policy' });
+      }
+      if (typeof data.description !== 'string' || data.description.trim() === '') {
+        problems.push({ field: 'data.description', message: 'must say what was seen' });
+      }
+      return problems;
+    },
   });
 }
