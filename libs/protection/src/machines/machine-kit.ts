@@ -21,7 +21,7 @@ export interface ChildSubject {
 }
 
 /** The policy values a machine carries in its context (the case keeps the version it opened under). */
-export type MachinePolicy = Pick<ProtectionPolicy, 'id' | 'version' | 'deadlines' | 'escalation' | 'school'> & {
+export type MachinePolicy = Pick<ProtectionPolicy, 'id' | 'version' | 'deadlines' | 'escalation' | 'school' | 'registry'> & {
   triggerCodes: string[];
   temporaryGuardianshipGrounds: string[];
   revocationGrounds: string[];
@@ -35,6 +35,7 @@ export function machinePolicy(p: ProtectionPolicy): MachinePolicy {
     deadlines: p.deadlines,
     escalation: p.escalation,
     school: p.school,
+    registry: p.registry,
     triggerCodes: p.reportTriggers.map((t) => t.code),
     temporaryGuardianshipGrounds: p.temporaryGuardianshipGrounds.map((g) => g.code),
     revocationGrounds: p.revocationGrounds.map((g) => g.code),

@@ -77,6 +77,16 @@ export const CHANGBAI_POLICY: ProtectionPolicy = {
     writtenReportAck: { duration: 'P3D', calendar: 'working', source: `${SEED} 四(二)3 — county working value 3 working days` },
     guardianOrderCompliance: { duration: 'P15D', calendar: 'natural', source: `${MPL} Art. 83: 教育行政部门责令父母或者其他监护人将其送入学校 — county working value 15 days` },
   },
+  registry: {
+    quarterlyReturnDay: 20,
+    reminderBefore: { duration: 'P7D', calendar: 'natural', source: `${SEED} 四(一) — county working value: a reminder a week before` },
+    yearlySummaryDue: { month: 12, day: 15, source: `${SEED} 五(三): 每年12月中旬报送至联席会议办公室` },
+    discrepancyAnswer: { duration: 'P10D', calendar: 'working', source: `${SEED} 四(一): 公安机关核实户口登记等信息并反馈 — county working value 10 working days` },
+    policeVerification: { duration: 'P10D', calendar: 'working', source: `${SEED} 四(一) — county working value 10 working days` },
+    keyChildVisitEvery: { duration: 'P30D', calendar: 'natural', source: `${SEED} 四(二)2: 上门家访、驻村干部探访、社工随访 — county working value monthly` },
+    livingAloneUnder: 16,
+    unattendedUnder: 8,
+  },
   escalation: {
     reportAccept: ['county-psb', 'joint-office'],
     reportFeedback: ['county-psb', 'procuratorate'],
@@ -87,5 +97,8 @@ export const CHANGBAI_POLICY: ProtectionPolicy = {
     reachGuardian: ['school', 'township-government'],
     writtenReportAck: ['county-education', 'joint-office'],
     guardianOrderCompliance: ['county-education', 'township-government'],
+    quarterlyReturn: ['county-civil-affairs', 'joint-office'],
+    yearlySummary: ['joint-office'],
+    policeVerification: ['county-psb', 'county-civil-affairs'],
   },
 };

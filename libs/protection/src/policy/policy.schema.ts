@@ -16,7 +16,7 @@ const DEADLINE_KEYS = [
 ] as const;
 const CHAIN_KEYS = [
   'reportAccept', 'reportFeedback', 'assessment', 'guardianInPlace', 'referralAnswer', 'courtApplication',
-  'reachGuardian', 'writtenReportAck', 'guardianOrderCompliance',
+  'reachGuardian', 'writtenReportAck', 'guardianOrderCompliance', 'quarterlyReturn', 'yearlySummary', 'policeVerification',
 ] as const;
 
 const schema = z.object({
@@ -38,6 +38,18 @@ const schema = z.object({
       persuasionPeriod: deadline,
       writtenReportAck: deadline,
       guardianOrderCompliance: deadline,
+    })
+    .strict(),
+  registry: z
+    .object({
+      quarterlyReturnDay: z.number().int().min(1).max(28),
+      reminderBefore: deadline,
+      yearlySummaryDue: z.object({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(28), source: z.string().min(1) }),
+      discrepancyAnswer: deadline,
+      policeVerification: deadline,
+      keyChildVisitEvery: deadline,
+      livingAloneUnder: z.number().int().min(1).max(18),
+      unattendedUnder: z.number().int().min(1).max(18),
     })
     .strict(),
   serviceUnits: z.array(z.object({ role: z.string().regex(/^service:[a-z-]+$/), zh: z.string(), en: z.string() })),

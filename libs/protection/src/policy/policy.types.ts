@@ -94,6 +94,24 @@ export interface ProtectionPolicy {
     /** The bureau's order to the guardian (Art. 83) is to be complied with within. */
     guardianOrderCompliance: DeadlineRule;
   };
+  /** The registry (长政办发〔2016〕39号 四(一), 四(二)2, 五(三)). */
+  registry: {
+    /** Townships report their quarter's changes before this day of the quarter's last month (20日之前). */
+    quarterlyReturnDay: number;
+    /** How long before a calendar due date the reminder goes out. */
+    reminderBefore: DeadlineRule;
+    /** The yearly summary is due by this month-day (12月中旬: mid-December). */
+    yearlySummaryDue: { month: number; day: number; source: string };
+    /** A village answers the police's household-registration discrepancies within. */
+    discrepancyAnswer: DeadlineRule;
+    /** Police verify a township's census records within. */
+    policeVerification: DeadlineRule;
+    /** Home visits to key children (重点对象核查) by the child director. */
+    keyChildVisitEvery: DeadlineRule;
+    /** Ages of the living-alone rule (MPL Art. 21): under 16 not alone; under 8 not unattended. */
+    livingAloneUnder: number;
+    unattendedUnder: number;
+  };
   /** Who is told, in order, when a deadline is missed. */
   escalation: {
     reportAccept: UnitRole[];
@@ -105,5 +123,8 @@ export interface ProtectionPolicy {
     reachGuardian: UnitRole[];
     writtenReportAck: UnitRole[];
     guardianOrderCompliance: UnitRole[];
+    quarterlyReturn: UnitRole[];
+    yearlySummary: UnitRole[];
+    policeVerification: UnitRole[];
   };
 }
