@@ -29,3 +29,11 @@ describe('loadConfig', () => {
     expect(problems).toContain('QUEUE_PREFIX');
   });
 });
+
+describe('CLOCK_OFFSET_MS', () => {
+  it('is a whole number of milliseconds, zero by default', () => {
+    expect(loadConfig({}).CLOCK_OFFSET_MS).toBe(0);
+    expect(loadConfig({ CLOCK_OFFSET_MS: '-86400000' }).CLOCK_OFFSET_MS).toBe(-86_400_000);
+    expect(() => loadConfig({ CLOCK_OFFSET_MS: 'tomorrow' })).toThrow(/CLOCK_OFFSET_MS/);
+  });
+});

@@ -61,6 +61,11 @@ const schema = z.object({
   SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']),
   SMTP_FROM: z.string().optional(),
   WEBHOOK_TIMEOUT_MS: intFrom('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+  /**
+   * Drills and end-to-end tests only: the clock runs this many milliseconds ahead of (or behind) real
+   * time. Give every API and worker process the same value.
+   */
+  CLOCK_OFFSET_MS: intFrom('CLOCK_OFFSET_MS', 0, -3_153_600_000_000, 3_153_600_000_000),
   /** A county's protection policy (JSON); unset means the built-in Changbai policy. */
   PROTECTION_POLICY_FILE: z.string().optional(),
   DEMO_SEED: z

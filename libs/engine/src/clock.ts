@@ -14,6 +14,18 @@ export class SystemClock implements Clock {
   }
 }
 
+/**
+ * Real time shifted by a fixed offset: for drills and end-to-end tests of calendar deadlines ("the 20th
+ * of the quarter's last month"); every process given the same offset shares one time line.
+ */
+export class ShiftedClock implements Clock {
+  constructor(private readonly offsetMs: number) {}
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+}
+
 /** A clock that tests move by hand. */
 export class ManualClock implements Clock {
   private current: number;

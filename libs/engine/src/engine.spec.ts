@@ -1,7 +1,7 @@
 import { deadlineCaseV1, deadlineCaseV2 } from '../../../test/fixtures/deadline-case';
 import { InMemoryCaseStore } from '../../../test/support/in-memory-store';
 import type { Actor } from './actor';
-import { ManualClock } from './clock';
+import { ManualClock, ShiftedClock } from './clock';
 import { DefinitionRegistry } from './definition';
 import { WorkflowEngine } from './engine';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from './errors';
@@ -251,5 +251,13 @@ describe('participants', () => {
     const otherSchool: Actor = { ...school, unitId: 'school-b', jurisdictionPath: 'county/town-a/school-b' };
     await expect(queries.view(c.id, otherSchool)).rejects.toBeInstanceOf(NotFoundError);
     expect((await queries.list({ limit: 10, offset: 0 }, otherSchool)).total).toBe(0);
+  });
+});
+
+describe('ShiftedClock', () => {
+  it('runs at real speed, a fixed offset away', () => {
+    const clock = new ShiftedClock(86_400_000);
+    const drift = clock.now().getTime() - Date.now() - 86_400_000;
+    expect(Math.abs(drift)).toBeLessThan(50);
   });
 });

@@ -5,7 +5,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, APP_CONFIG, loadConfig } from '#shouhu/config';
 import { DirectoryService, ResponsibleUnitResolver } from '#shouhu/directory';
-import { CaseQueries, type Clock, DefinitionRegistry, SystemClock, WorkflowEngine } from '#shouhu/engine';
+import { CaseQueries, type Clock, DefinitionRegistry, ShiftedClock, SystemClock, WorkflowEngine } from '#shouhu/engine';
 import { DeliveryService, InboxService } from '#shouhu/notify';
 import { Database, SqlCaseStore, SqlDispatchStore } from '#shouhu/persistence';
 import { CHANGBAI_POLICY, loadPolicyFile, type ProtectionPolicy, protectionDefinitionsFor } from '#shouhu/protection';
@@ -45,7 +45,12 @@ export function requestIdOf(req: IncomingMessage): string {
   ],
   providers: [
     { provide: APP_CONFIG, useFactory: () => loadConfig() },
-    { provide: CLOCK, useClass: SystemClock },
+    {
+      provide: CLOCK,
+      inject: [APP_CONFIG],
+      // All processes given the same CLOCK_OFFSET_MS share one shifted time line (real time otherwise).
+      useFactory: (config: AppConfig): Clock => (config.CLOCK_OFFSET_MS ? new ShiftedClock(config.CLOCK_OFFSET_MS) : new SystemClock()),
+    },
     {
       provide: Database,
       inject: [APP_CONFIG],
