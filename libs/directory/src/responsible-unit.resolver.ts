@@ -35,7 +35,7 @@ type CountyRole = keyof typeof COUNTY_ROLE_KINDS;
 type ChildRole = 'township-police' | 'township-government' | 'village-committee' | 'school';
 
 /** Every UnitRole that is not `service:*` is handled: adding one to `UnitRole` fails to compile until it is. */
-const ROLES: Record<Exclude<UnitRole, `service:${string}`>, 'reporter' | 'child' | 'county'> = {
+const ROLES: Record<Exclude<UnitRole, `service:${string}` | 'owner'>, 'reporter' | 'child' | 'county'> = {
   reporter: 'reporter',
   'township-police': 'child',
   'township-government': 'child',

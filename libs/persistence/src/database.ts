@@ -13,14 +13,17 @@ import { DeliverySchema, UnitChannelSchema } from './entities/delivery.entities'
 import { Migration20261129020000_delivery } from './migrations/Migration20261129020000_delivery';
 import { AttendanceSchema } from './entities/attendance.entities';
 import { Migration20261129030000_attendance } from './migrations/Migration20261129030000_attendance';
+import { ChildFileReadSchema, ChildSchema, ChildVersionSchema, DuplicateFlagSchema } from './entities/registry.entities';
+import { Migration20261129040000_registry } from './migrations/Migration20261129040000_registry';
 
-export const ENTITIES = [CaseSchema, CaseEventSchema, TimerSchema, OutboxSchema, UnitSchema, AccessTokenSchema, InboxSchema, UnitChannelSchema, DeliverySchema, AttendanceSchema];
+export const ENTITIES = [CaseSchema, CaseEventSchema, TimerSchema, OutboxSchema, UnitSchema, AccessTokenSchema, InboxSchema, UnitChannelSchema, DeliverySchema, AttendanceSchema, ChildSchema, ChildVersionSchema, ChildFileReadSchema, DuplicateFlagSchema];
 
 /** Listed, not globbed, so the same list works from sources (tests) and from dist. */
 export const MIGRATIONS = [
   { name: 'Migration20261129000000_kernel', class: Migration20261129000000_kernel },
   { name: 'Migration20261129020000_delivery', class: Migration20261129020000_delivery },
   { name: 'Migration20261129030000_attendance', class: Migration20261129030000_attendance },
+  { name: 'Migration20261129040000_registry', class: Migration20261129040000_registry },
 ];
 
 /** Arbitrary but fixed: the advisory lock that serialises migrations across processes. */

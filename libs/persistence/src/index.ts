@@ -5,3 +5,4 @@ export * from './entities/case.entities';
 export * from './entities/directory.entities';
 export * from './entities/delivery.entities';
 export * from './entities/attendance.entities';
+export * from './entities/registry.entities';

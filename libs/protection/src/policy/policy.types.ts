@@ -24,6 +24,7 @@ export interface CodedReason {
  * township, village and school: never a hard-coded unit id in a machine.
  */
 export type UnitRole =
+  | 'owner'
   | 'reporter'
   | 'township-police'
   | 'county-psb'
