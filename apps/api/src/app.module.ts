@@ -15,6 +15,10 @@ import { FileMandatoryReportHandler } from './reports/report.commands';
 import { ReportsController } from './reports/reports.controller';
 import { RecordAttendanceHandler } from './schools/attendance.commands';
 import { SchoolsController } from './schools/schools.controller';
+import { LivingAloneRule } from './registry/living-alone.rule';
+import { ImportChildFilesHandler, OpenQuarterlyReturnsHandler, SaveChildFileHandler } from './registry/registry.commands';
+import { RegistryController } from './registry/registry.controller';
+import { ChildRegistry } from '#shouhu/registry';
 import { AttendanceService, SchoolReports } from '#shouhu/schools';
 import { Database } from '#shouhu/persistence';
 import type { Clock } from '#shouhu/engine';
@@ -24,7 +28,7 @@ import { CLOCK, PROTECTION_POLICY } from '#shouhu/runtime';
 /** The HTTP API: controllers validate and hand commands to the bus; no business rules here. */
 @Module({
   imports: [RuntimeModule],
-  controllers: [CasesController, ReportsController, SchoolsController, ChannelsController, InboxController, HealthController],
+  controllers: [CasesController, ReportsController, SchoolsController, RegistryController, ChannelsController, InboxController, HealthController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: DomainErrorFilter },
@@ -35,6 +39,11 @@ import { CLOCK, PROTECTION_POLICY } from '#shouhu/runtime';
     FileMandatoryReportHandler,
     AddChannelHandler,
     RecordAttendanceHandler,
+    LivingAloneRule,
+    SaveChildFileHandler,
+    ImportChildFilesHandler,
+    OpenQuarterlyReturnsHandler,
+    { provide: ChildRegistry, inject: [Database, CLOCK], useFactory: (db: Database, clock: Clock) => new ChildRegistry(db, clock) },
     {
       provide: AttendanceService,
       inject: [Database, CLOCK, PROTECTION_POLICY],

@@ -42,6 +42,15 @@ export class DirectoryService {
     return this.db.em().findOne(UnitEntity, { kind, jurisdictionPath }, { orderBy: { id: 'asc' } });
   }
 
+  /** Every unit of a kind inside an area (e.g. the county's township governments), by id. */
+  async unitsOfKind(kind: string, withinPath: string): Promise<UnitEntity[]> {
+    return this.db.em().find(
+      UnitEntity,
+      { kind, $or: [{ jurisdictionPath: withinPath }, { jurisdictionPath: { $like: `${withinPath}/%` } }] },
+      { orderBy: { id: 'asc' } },
+    );
+  }
+
   async countUnits(): Promise<number> {
     return this.db.em().count(UnitEntity, {});
   }

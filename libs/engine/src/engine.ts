@@ -195,6 +195,11 @@ export class WorkflowEngine {
     throw new ConflictError(`timer ${timerId} lost ${TIMER_FIRE_ATTEMPTS} races in a row`);
   }
 
+  /** Whether a case with this id exists (for idempotent opening by a derived id). */
+  async caseExists(caseId: string): Promise<boolean> {
+    return (await this.store.findCase(caseId)) !== null;
+  }
+
   /** The case as `actor` may see it; NotFound also when it lies outside the actor's jurisdiction. */
   async visibleCase(caseId: string, actor: Actor): Promise<CaseRow> {
     const row = await this.store.findCase(caseId);
