@@ -1,31 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { type Actor, BadRequestError, ManualClock } from '#shouhu/engine';
 import { Database } from '#shouhu/persistence';
 import { ChildRegistry, idCheckDigit, livingAloneFinding } from '#shouhu/registry';
+import { DATABASE_TARGETS } from '../support/databases';
 
 /* The census CSV import (all or nothing, in chunks, with progress) and the Art. 21 living-alone rule. */
 
 jest.setTimeout(60_000);
 
-const PG_SERVER = process.env.SHOUHU_IT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: `${PG_SERVER}/test` });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-const targets: Array<[string, () => Promise<{ db: Database; dispose(): Promise<void> }>]> = [
-  ['PGlite (in memory)', async () => {
-    const db = await Database.open({ kind: 'pglite', dataDir: null });
-    return { db, dispose: () => db.close() };
-  }],
-  ['PostgreSQL (127.0.0.1:5432)', async () => {
-    const name = `shouhu_it_${randomBytes(6).toString('hex')}`;
-    await admin(`create database ${name}`);
-    const db = await Database.open({ kind: 'postgres', url: `${PG_SERVER}/${name}` });
-    return { db, dispose: () => db.close().finally(() => admin(`drop database if exists ${name} with (force)`)) };
-  }],
-];
+const targets = DATABASE_TARGETS;
 const idFor = (birthDate: string, seq: string) => {
   const first17 = `222426${birthDate.replace(/-/g, '')}${seq}`;
   return first17 + idCheckDigit(first17);

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { type Actor, BadRequestError, ConflictError, ManualClock } from '#shouhu/engine';
 import { Database } from '#shouhu/persistence';
 import { type ChildInput, ChildRegistry, idCheckDigit } from '#shouhu/registry';
+import { DATABASE_TARGETS } from '../support/databases';
 
 /*
  * The registry (一人一档案): files, versions, ID-number uniqueness, duplicate flags and merge, masking
@@ -11,24 +10,7 @@ import { type ChildInput, ChildRegistry, idCheckDigit } from '#shouhu/registry';
 
 jest.setTimeout(60_000);
 
-const PG_SERVER = process.env.SHOUHU_IT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: `${PG_SERVER}/test` });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-const targets: Array<[string, () => Promise<{ db: Database; dispose(): Promise<void> }>]> = [
-  ['PGlite (in memory)', async () => {
-    const db = await Database.open({ kind: 'pglite', dataDir: null });
-    return { db, dispose: () => db.close() };
-  }],
-  ['PostgreSQL (127.0.0.1:5432)', async () => {
-    const name = `shouhu_it_${randomBytes(6).toString('hex')}`;
-    await admin(`create database ${name}`);
-    const db = await Database.open({ kind: 'postgres', url: `${PG_SERVER}/${name}` });
-    return { db, dispose: () => db.close().finally(() => admin(`drop database if exists ${name} with (force)`)) };
-  }],
-];
+const targets = DATABASE_TARGETS;
 
 /** A valid ID number for a birth date (GB 11643 check digit). */
 const idFor = (birthDate: string, seq = '123') => {

@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { createHash } from 'node:crypto';
 import { ManualClock, uuidFromName } from '#shouhu/engine';
 import { Database } from '#shouhu/persistence';
 import { renderWrittenReport, SchoolReports, toMarkdown, type WrittenReportInput } from '#shouhu/schools';
+import { DATABASE_TARGETS } from '../support/databases';
 
 /*
  * The school's written report (pure) and the monthly and quarterly dropout reports, computed from
@@ -11,26 +11,7 @@ import { renderWrittenReport, SchoolReports, toMarkdown, type WrittenReportInput
 
 jest.setTimeout(60_000);
 
-const PG_SERVER = process.env.SHOUHU_IT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: `${PG_SERVER}/test` });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-
-const targets: Array<[string, () => Promise<{ db: Database; dispose(): Promise<void> }>]> = [
-  ['PGlite (in memory)', async () => {
-    const db = await Database.open({ kind: 'pglite', dataDir: null });
-    return { db, dispose: () => db.close() };
-  }],
-  ['PostgreSQL (127.0.0.1:5432)', async () => {
-    const name = `shouhu_it_${randomBytes(6).toString('hex')}`;
-    await admin(`create database ${name}`);
-    const db = await Database.open({ kind: 'postgres', url: `${PG_SERVER}/${name}` });
-    return { db, dispose: () => db.close().finally(() => admin(`drop database if exists ${name} with (force)`)) };
-  }],
-];
+const targets = DATABASE_TARGETS;
 
 describe('the written report', () => {
   const input: WrittenReportInput = {

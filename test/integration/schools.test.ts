@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { BadRequestError, ManualClock } from '#shouhu/engine';
 import { Database } from '#shouhu/persistence';
 import { AttendanceService, parseAttendanceCsv, type AttendanceRow } from '#shouhu/schools';
+import { DATABASE_TARGETS } from '../support/databases';
 
 /*
  * Attendance (4.2.3): the CSV reader, all-or-nothing recording, idempotent re-import and the dropout
@@ -11,26 +10,7 @@ import { AttendanceService, parseAttendanceCsv, type AttendanceRow } from '#shou
 
 jest.setTimeout(60_000);
 
-const PG_SERVER = process.env.SHOUHU_IT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: `${PG_SERVER}/test` });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-
-const targets: Array<[string, () => Promise<{ db: Database; dispose(): Promise<void> }>]> = [
-  ['PGlite (in memory)', async () => {
-    const db = await Database.open({ kind: 'pglite', dataDir: null });
-    return { db, dispose: () => db.close() };
-  }],
-  ['PostgreSQL (127.0.0.1:5432)', async () => {
-    const name = `shouhu_it_${randomBytes(6).toString('hex')}`;
-    await admin(`create database ${name}`);
-    const db = await Database.open({ kind: 'postgres', url: `${PG_SERVER}/${name}` });
-    return { db, dispose: () => db.close().finally(() => admin(`drop database if exists ${name} with (force)`)) };
-  }],
-];
+const targets = DATABASE_TARGETS;
 
 const HEADER = 'childId,childName,township,village,className,date,status,reason';
 
