@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { DirectoryService } from '#shouhu/directory';
 import { type Actor, ForbiddenError, SYSTEM_ACTOR, uuidFromName, WorkflowEngine } from '#shouhu/engine';
@@ -59,6 +59,8 @@ export class SaveChildFileHandler implements ICommandHandler<SaveChildFile> {
 
 @CommandHandler(ImportChildFiles)
 export class ImportChildFilesHandler implements ICommandHandler<ImportChildFiles> {
+  private readonly logger = new Logger('RegistryImport');
+
   constructor(
     @Inject(ChildRegistry) private readonly registry: ChildRegistry,
     @Inject(LivingAloneRule) private readonly livingAlone: LivingAloneRule,
@@ -66,7 +68,9 @@ export class ImportChildFilesHandler implements ICommandHandler<ImportChildFiles
 
   async execute({ actor, csv, township, requestId }: ImportChildFiles) {
     mayWrite(actor);
-    const result = await this.registry.importCsv(csv, actor, { township });
+    // Progress of a large file, per 100-row chunk, in the log under the request id.
+    const onProgress = (done: number, total: number) => this.logger.log({ requestId, township, done, total }, `import ${done}/${total}`);
+    const result = await this.registry.importCsv(csv, actor, { township, onProgress });
     // After the import committed: each file the rule finds opens its one report.
     const reports: string[] = [];
     const { items } = await this.registry.list({ township, living: 'alone', limit: 500, offset: 0 }, SYSTEM_ACTOR);
