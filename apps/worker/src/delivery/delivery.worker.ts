@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Worker } from 'bullmq';
 import { type DeliveryJobData, QUEUES } from '#shouhu/engine';
+import { PeriodicRound } from '../periodic-round';
 import { QueueWorkers } from '../queue-workers';
 import { DeliveryProcessor } from './delivery.processor';
 import { DeliveryReconciler } from './delivery.reconciler';
@@ -34,35 +35,28 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 @Injectable()
 export class DeliveryReconcileLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('DeliveryReconcile');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly rounds: PeriodicRound;
 
   constructor(
-    @Inject(DeliveryReconciler) private readonly reconciler: DeliveryReconciler,
-    @Inject(DELIVERY_SETTINGS) private readonly settings: DeliverySettings,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.tick();
-    this.timer = setInterval(() => void this.tick(), this.settings.reconcileIntervalMs);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.reconciler
-      .run()
-      .then((n) => {
+    @Inject(DeliveryReconciler) reconciler: DeliveryReconciler,
+    @Inject(DELIVERY_SETTINGS) settings: DeliverySettings,
+  ) {
+    this.rounds = new PeriodicRound(
+      async () => {
+        const n = await reconciler.run();
         if (n > 0) this.logger.debug({ deliveries: n }, 'deliveries re-enqueued');
-      })
-      .catch((err: unknown) => this.logger.warn({ err: String(err) }, 'delivery reconcile round failed; next round retries'))
-      .finally(() => {
-        this.running = undefined;
-      });
-    await this.running;
+      },
+      settings.reconcileIntervalMs,
+      this.logger,
+      'delivery reconcile',
+    );
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): Promise<void> {
+    return this.rounds.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.rounds.stop();
   }
 }
