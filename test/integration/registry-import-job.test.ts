@@ -88,6 +88,19 @@ describe.each(DATABASE_TARGETS)('registry import job on %s', (_label, open) => {
     expect([await count('children'), await count('child_versions')]).toEqual([250, 250]);
   });
 
+  it('likely duplicates inside one file are flagged as if the rows were written one after the other, across chunks', async () => {
+    const lines = Array.from({ length: 150 }, (_, i) => row(i));
+    const twin = (i: number, of: number, name: string) =>
+      [`J${String(i).padStart(4, '0')}`, '', name, birth(of), '女', '朝鲜族', '长白县马鹿沟镇', '马鹿沟村', 'maluguo-village', '健康', '父母监护'].join(',');
+    lines[120] = twin(120, 5, '学生5号'); // same name and birth date as row 5 (another chunk)
+    lines[40] = twin(40, 12, '学生12'); // one edit from row 12's name, same birth date
+    const job = await upload(Buffer.from([HEADER, ...lines].join('\n')));
+    expect(await runner.run(job.id)).toBe('done');
+    expect((await jobs.view(job.id, CADRE)).result?.duplicateFlags).toBe(2);
+    const flags = await h!.db.em().execute<{ child_id: string; other_child_id: string; reason: string }[]>('select child_id, other_child_id, reason from duplicate_flags order by child_id');
+    expect(flags.map((f) => `${f.child_id}>${f.other_child_id}:${f.reason}`)).toEqual(['J0040>J0012:similar-name', 'J0120>J0005:same-name-birth-township']);
+  });
+
   it('a crash mid-import leaves nothing half-imported; the retried job imports the whole file', async () => {
     const job = await upload(csv(250));
     registry.failAfterChunks = 2;

@@ -7,7 +7,7 @@ import { maskHistory, maskedView, mayReadFullFile } from './mask';
 import { type ImportOptions, type ImportResult, type ImportRow, MAX_IMPORT_ROWS, parseRegistryCsv } from './csv-import';
 import { parseRegistryXlsx } from './xlsx-import';
 import {
-  asConflict, assertIdNumberFree, COLS, dataOf, diff, flagDuplicates, insertFile, loadFile, toFile, toFlag, type Tx, updateFile, writeVersion,
+  asConflict, assertIdNumberFree, COLS, dataOf, diff, flagDuplicates, flagDuplicatesOfBatch, insertFile, insertFiles, loadFile, toFile, toFlag, type Tx, updateFile, writeVersion,
 } from './store';
 import { type ChildData, type ChildFile, type ChildInput, type ChildPatch, type ChildVersion, type ChildView, DATA_FIELDS, type DuplicateFlag, LIVING, type Living, type RowError } from './types';
 import { CHILD_ID, validateChildData } from './validate';
@@ -190,16 +190,18 @@ export class ChildRegistry {
 
       const result: ImportResult = { created: 0, updated: 0, unchanged: 0, duplicateFlags: [] };
       for (let at = 0; at < rows.length; at += IMPORT_CHUNK) {
-        for (const r of rows.slice(at, at + IMPORT_CHUNK)) {
+        const chunk = rows.slice(at, at + IMPORT_CHUNK);
+        // New files of the chunk in two multi-row inserts (their numbers and ID numbers were checked above).
+        const fresh = chunk.filter((r) => !existing.has(r.childId)).map((r) => ({ childId: r.childId, data: r.data }));
+        const now = this.clock.now();
+        await insertFiles(em, fresh, actor.userId, now);
+        result.duplicateFlags.push(...(await flagDuplicatesOfBatch(em, fresh, now)));
+        result.created += fresh.length;
+        for (const r of chunk.filter((x) => existing.has(x.childId))) {
           try {
-            if (existing.has(r.childId)) {
-              const before = await loadFile(em, r.childId);
-              const after = await this.updateIn(em, r.childId, r.patch, actor);
-              result[after.version === before!.version ? 'unchanged' : 'updated']++;
-            } else {
-              result.duplicateFlags.push(...(await this.createIn(em, r.childId, r.data, actor)).duplicateFlags);
-              result.created++;
-            }
+            const before = await loadFile(em, r.childId);
+            const after = await this.updateIn(em, r.childId, r.patch, actor);
+            result[after.version === before!.version ? 'unchanged' : 'updated']++;
           } catch (err) {
             if (err instanceof BadRequestError && Array.isArray(err.details.errors)) {
               throw invalid((err.details.errors as RowError[]).map((e) => ({ ...e, row: r.row })));
