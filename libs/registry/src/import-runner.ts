@@ -48,7 +48,7 @@ export class RegistryImportRunner {
         inFlight = this.jobs.progress(importId, done).catch(() => undefined).finally(() => (inFlight = null));
       };
       try {
-        const result = await this.registry.importRows(rows, job.actor, {
+        await this.registry.importRows(rows, job.actor, {
           township: job.township,
           onProgress,
           within: {
@@ -64,7 +64,6 @@ export class RegistryImportRunner {
               this.jobs.finishDone(em, importId, rows.length, { created: r.created, updated: r.updated, unchanged: r.unchanged, duplicateFlags: r.duplicateFlags.length, livingAloneReports: [] }),
           },
         });
-        void result;
       } catch (err) {
         if (busy) return 'busy';
         throw err;
