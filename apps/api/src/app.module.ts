@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { RuntimeModule } from '#shouhu/runtime';
 import { OpenCaseHandler, SendCaseEventHandler } from './cases/case.commands';
@@ -18,7 +18,12 @@ import { SchoolsController } from './schools/schools.controller';
 import { LivingAloneRule } from './registry/living-alone.rule';
 import { ImportChildFilesHandler, OpenQuarterlyReturnsHandler, SaveChildFileHandler } from './registry/registry.commands';
 import { RegistryController } from './registry/registry.controller';
-import { ChildRegistry } from '#shouhu/registry';
+import { StartRegistryImportHandler } from './registry/registry-import.commands';
+import { OpenKeyChildVisitsHandler, OpenYearlySummariesHandler } from './registry/registry-rhythm.commands';
+import { RegistryListScope } from './registry/registry-scope';
+import { ChildRegistry, RegistryImportJobs, RegistryImportQueue } from '#shouhu/registry';
+import { RedisConnections } from '#shouhu/queue';
+import { type AppConfig, APP_CONFIG } from '#shouhu/config';
 import { AttendanceService, SchoolReports } from '#shouhu/schools';
 import { Database } from '#shouhu/persistence';
 import type { Clock } from '#shouhu/engine';
@@ -43,6 +48,16 @@ import { CLOCK, PROTECTION_POLICY } from '#shouhu/runtime';
     SaveChildFileHandler,
     ImportChildFilesHandler,
     OpenQuarterlyReturnsHandler,
+    StartRegistryImportHandler,
+    OpenYearlySummariesHandler,
+    OpenKeyChildVisitsHandler,
+    RegistryListScope,
+    { provide: RegistryImportJobs, inject: [Database, CLOCK], useFactory: (db: Database, clock: Clock) => new RegistryImportJobs(db, clock) },
+    {
+      provide: RegistryImportQueue,
+      inject: [RedisConnections, APP_CONFIG],
+      useFactory: (r: RedisConnections, c: AppConfig) => new RegistryImportQueue(r.producer(), c.QUEUE_PREFIX),
+    },
     { provide: ChildRegistry, inject: [Database, CLOCK], useFactory: (db: Database, clock: Clock) => new ChildRegistry(db, clock) },
     {
       provide: AttendanceService,
@@ -55,4 +70,10 @@ import { CLOCK, PROTECTION_POLICY } from '#shouhu/runtime';
     DemoSeeder,
   ],
 })
-export class AppModule {}
+export class AppModule implements OnApplicationShutdown {
+  constructor(@Inject(RegistryImportQueue) private readonly importQueue: RegistryImportQueue) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.importQueue.close().catch(() => undefined);
+  }
+}

@@ -19,6 +19,12 @@ export async function createHttpApp(module: unknown, config: AppConfig): Promise
   });
   // Attendance files are uploaded as they are exported: text/csv.
   fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 10_485_760 }, (_req, body, done) => done(null, body));
+  // Census workbooks (registry imports) arrive as .xlsx bytes.
+  fastify.addContentTypeParser(
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    { parseAs: 'buffer', bodyLimit: 10_485_760 },
+    (_req, body, done) => done(null, body),
+  );
   const doc = SwaggerModule.createDocument(
     app as unknown as INestApplication,
     new DocumentBuilder()

@@ -6,6 +6,7 @@ export const QUEUES = {
   timers: 'shouhu-timers',
   effects: 'shouhu-effects',
   deliveries: 'shouhu-deliveries',
+  registryImports: 'shouhu-registry-imports',
 } as const;
 
 export function timerJobId(timerId: string): string {
@@ -18,6 +19,11 @@ export function effectJobId(outboxId: string): string {
 
 export function deliveryJobId(deliveryId: string): string {
   return `delivery-${deliveryId}`;
+}
+
+/** One registry import (a census file uploaded for the worker); the row holds the file and the status. */
+export function registryImportJobId(importId: string): string {
+  return `registry-import-${importId}`;
 }
 
 export interface TimerJobData {
@@ -33,4 +39,9 @@ export interface EffectJobData {
 /** A delivery of a notification to one unit channel; the row holds everything else. */
 export interface DeliveryJobData {
   deliveryId: string;
+}
+
+/** A registry import to run; the `registry_import` row holds the file and everything else. */
+export interface RegistryImportJobData {
+  importId: string;
 }

@@ -15,6 +15,7 @@ import { AttendanceSchema } from './entities/attendance.entities';
 import { Migration20261129030000_attendance } from './migrations/Migration20261129030000_attendance';
 import { ChildFileReadSchema, ChildSchema, ChildVersionSchema, DuplicateFlagSchema } from './entities/registry.entities';
 import { Migration20261129040000_registry } from './migrations/Migration20261129040000_registry';
+import { Migration20261129050000_registry_import } from './migrations/Migration20261129050000_registry_import';
 
 export const ENTITIES = [CaseSchema, CaseEventSchema, TimerSchema, OutboxSchema, UnitSchema, AccessTokenSchema, InboxSchema, UnitChannelSchema, DeliverySchema, AttendanceSchema, ChildSchema, ChildVersionSchema, ChildFileReadSchema, DuplicateFlagSchema];
 
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261129020000_delivery', class: Migration20261129020000_delivery },
   { name: 'Migration20261129030000_attendance', class: Migration20261129030000_attendance },
   { name: 'Migration20261129040000_registry', class: Migration20261129040000_registry },
+  { name: 'Migration20261129050000_registry_import', class: Migration20261129050000_registry_import },
 ];
 
 /** Arbitrary but fixed: the advisory lock that serialises migrations across processes. */

@@ -1,4 +1,4 @@
-import { parseCsv } from '#shouhu/schools';
+import { type CsvRecord, parseCsv } from '#shouhu/schools';
 import type { ChildData, ChildPatch, DuplicateFlag, Living, Parent, RowError } from './types';
 import { CHILD_ID, validateChildData } from './validate';
 
@@ -71,9 +71,20 @@ export interface ImportRow {
   patch: ChildPatch;
 }
 
+/** One record of a census file, CSV or XLSX: its cells as text, or why it could not be read. */
+export type CensusRecord = CsvRecord;
+
 export function parseRegistryCsv(text: string, township: string, today: string): { rows: ImportRow[]; errors: RowError[] } {
+  return parseRegistryRecords(parseCsv(text), township, today);
+}
+
+/**
+ * The census rows of a file already split into records (the first is the header): each row checked
+ * and named by its 1-based position among the data rows; any error → no rows.
+ */
+export function parseRegistryRecords(all: CensusRecord[], township: string, today: string): { rows: ImportRow[]; errors: RowError[] } {
   const errors: RowError[] = [];
-  const records = parseCsv(text).filter((r) => r.error || r.fields.some((f) => f.trim() !== ''));
+  const records = all.filter((r) => r.error || r.fields.some((f) => f.trim() !== ''));
   const header = (records.shift()?.fields ?? []).map((h) => BY_LOWER.get(h.trim().toLowerCase()) ?? BY_LOWER.get(h.trim()) ?? null);
   for (const c of REQUIRED) if (!header.includes(c)) errors.push({ row: 0, field: c, message: 'this column is missing from the header' });
   if (errors.length > 0) return { rows: [], errors };

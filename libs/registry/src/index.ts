@@ -1,6 +1,11 @@
-export { ChildRegistry, type CreateResult, type ListFilter } from './registry';
+export { ChildRegistry, type CreateResult, type ListFilter, type CensusFormat, type ImportTransactionHooks } from './registry';
 export { type MergeResult } from './merge';
-export { parseRegistryCsv, TOWNSHIP_NAMES, MAX_IMPORT_ROWS, type ImportOptions, type ImportResult, type ImportRow } from './csv-import';
+export { parseRegistryCsv, parseRegistryRecords, TOWNSHIP_NAMES, MAX_IMPORT_ROWS, type CensusRecord, type ImportOptions, type ImportResult, type ImportRow } from './csv-import';
+export { parseRegistryXlsx, readXlsxRecords } from './xlsx-import';
+export { RegistryImportJobs, IMPORT_STATUSES, FINISHED_STATUSES, type ImportStatus, type ImportJobView, type ImportJobRow } from './import-jobs';
+export { RegistryImportRunner, type ImportRunLog } from './import-runner';
+export { RegistryImportQueue, REGISTRY_IMPORT_ATTEMPTS } from './import-queue';
+export { LivingAloneReports } from './living-alone-reports';
 export { livingAloneFinding, ageOn, LIVING_ALONE_RULES, type LivingAloneFinding, type LivingAloneRules } from './living';
 export { FULL_FILE_ROLES, mayReadFullFile, maskIdNumber, maskPhone, maskedView, maskHistory } from './mask';
 export { validateChildData, idCheckDigit, idNumberProblem, editDistance, CHILD_ID, PHONE } from './validate';

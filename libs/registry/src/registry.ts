@@ -4,9 +4,10 @@ import type { Database } from '#shouhu/persistence';
 import { localDate } from './dates';
 import { mergeFiles, type MergeResult } from './merge';
 import { maskHistory, maskedView, mayReadFullFile } from './mask';
-import { parseRegistryCsv, type ImportOptions, type ImportResult, MAX_IMPORT_ROWS } from './csv-import';
+import { type ImportOptions, type ImportResult, type ImportRow, MAX_IMPORT_ROWS, parseRegistryCsv } from './csv-import';
+import { parseRegistryXlsx } from './xlsx-import';
 import {
-  asConflict, assertIdNumberFree, COLS, dataOf, diff, flagDuplicates, insertFile, loadFile, toFile, toFlag, type Tx, updateFile, writeVersion,
+  asConflict, assertIdNumberFree, COLS, dataOf, diff, flagDuplicates, flagDuplicatesOfBatch, insertFile, insertFiles, loadFile, toFile, toFlag, type Tx, updateFile, writeVersion,
 } from './store';
 import { type ChildData, type ChildFile, type ChildInput, type ChildPatch, type ChildVersion, type ChildView, DATA_FIELDS, type DuplicateFlag, LIVING, type Living, type RowError } from './types';
 import { CHILD_ID, validateChildData } from './validate';
@@ -21,6 +22,8 @@ export interface CreateResult {
 export interface ListFilter {
   township?: string;
   village?: string;
+  /** Files whose school is any of these (a school's own pupils: its unit id or its name). */
+  schoolAnyOf?: string[];
   living?: Living;
   keyChild?: boolean;
   limit?: number;
@@ -28,6 +31,13 @@ export interface ListFilter {
 }
 
 const IMPORT_CHUNK = 100;
+
+export type CensusFormat = 'csv' | 'xlsx';
+
+export interface ImportTransactionHooks {
+  begin?: (em: Tx) => Promise<void>;
+  commit?: (em: Tx, result: ImportResult) => Promise<void>;
+}
 
 /** The registry: one file per child (一人一档案), every change versioned, full reads logged. */
 export class ChildRegistry {
@@ -92,6 +102,10 @@ export class ChildRegistry {
     const params: unknown[] = [];
     const eq = (col: string, v: unknown) => v !== undefined && (where.push(`${col} = ?`), params.push(v));
     eq('township', filter.township), eq('village', filter.village), eq('living', filter.living), eq('key_child', filter.keyChild);
+    if (filter.schoolAnyOf) {
+      where.push(filter.schoolAnyOf.length === 0 ? 'false' : `school in (${filter.schoolAnyOf.map(() => '?').join(', ')})`);
+      params.push(...filter.schoolAnyOf);
+    }
     const em = this.db.em();
     const [{ n }] = (await em.execute(`select count(*)::int as n from children where ${where.join(' and ')}`, params)) as [{ n: number }];
     const rows = await em.execute(`select ${COLS} from children where ${where.join(' and ')} order by township, village, name, child_id limit ? offset ?`, [...params, limit, offset]);
@@ -125,36 +139,69 @@ export class ChildRegistry {
    * chunks of 100 rows, calling `onProgress(done, total)` after each chunk.
    */
   async importCsv(text: string, actor: Actor, options: ImportOptions): Promise<ImportResult> {
-    const { rows, errors } = parseRegistryCsv(text, options.township, localDate(this.clock.now()));
+    const { rows, errors } = await this.parseCensus('csv', text, options.township);
     if (errors.length > 0) throw invalid(errors);
-    if (rows.length > MAX_IMPORT_ROWS) throw invalid([{ row: 0, field: 'rows', message: `at most ${MAX_IMPORT_ROWS} rows at once` }]);
+    return this.importRows(rows, actor, options);
+  }
+
+  /** Reads and checks every row of a census file (CSV text, or XLSX bytes) against today's date. */
+  async parseCensus(format: CensusFormat, file: string | Buffer, township: string): Promise<{ rows: ImportRow[]; errors: RowError[] }> {
+    const today = localDate(this.clock.now());
+    const parsed = format === 'csv'
+      ? parseRegistryCsv(typeof file === 'string' ? file : file.toString('utf8'), township, today)
+      : await parseRegistryXlsx(typeof file === 'string' ? Buffer.from(file) : file, township, today);
+    if (parsed.errors.length === 0 && parsed.rows.length > MAX_IMPORT_ROWS) {
+      return { rows: [], errors: [{ row: 0, field: 'rows', message: `at most ${MAX_IMPORT_ROWS} rows at once` }] };
+    }
+    return parsed;
+  }
+
+  /**
+   * Writes checked rows in one transaction (all or nothing): a row that clashes with the database
+   * (an ID number on another file, a merged file) → BadRequestError with the row errors. `within`
+   * runs at the start of the transaction and just before its commit (an import job locks itself
+   * and records `done` with the files).
+   */
+  async importRows(rows: ImportRow[], actor: Actor, options: ImportOptions & { within?: ImportTransactionHooks }): Promise<ImportResult> {
     return this.tx(async (em) => {
+      await options.within?.begin?.(em);
       const ids = rows.flatMap((r) => (r.data.idNumber ? [r.data.idNumber] : []));
-      const holders = ids.length === 0 ? [] : await em.execute<{ child_id: string; id_number: string }[]>(
-        `select child_id, id_number from children where id_number in (${ids.map(() => '?').join(', ')})`, ids);
-      const existing = await em.execute<{ child_id: string; merged_into: string | null }[]>(
-        `select child_id, merged_into from children where child_id in (${rows.map(() => '?').join(', ')})`, rows.map((r) => r.childId));
+      const holders = new Map<string, string>();
+      const existing = new Map<string, string | null>();
+      for (let at = 0; at < Math.max(ids.length, rows.length); at += 5000) {
+        const idPage = ids.slice(at, at + 5000), childPage = rows.slice(at, at + 5000).map((r) => r.childId);
+        if (idPage.length > 0) {
+          for (const h of await em.execute<{ child_id: string; id_number: string }[]>(
+            `select child_id, id_number from children where id_number in (${idPage.map(() => '?').join(', ')})`, idPage)) holders.set(h.id_number, h.child_id);
+        }
+        if (childPage.length > 0) {
+          for (const x of await em.execute<{ child_id: string; merged_into: string | null }[]>(
+            `select child_id, merged_into from children where child_id in (${childPage.map(() => '?').join(', ')})`, childPage)) existing.set(x.child_id, x.merged_into);
+        }
+      }
       const rowErrors: RowError[] = [];
       for (const r of rows) {
-        const h = holders.find((x) => x.id_number === r.data.idNumber && x.child_id !== r.childId);
-        if (h) rowErrors.push({ row: r.row, field: 'idNumber', message: `this ID number is already on file ${h.child_id}` });
-        const merged = existing.find((x) => x.child_id === r.childId)?.merged_into;
+        const holder = r.data.idNumber ? holders.get(r.data.idNumber) : undefined;
+        if (holder !== undefined && holder !== r.childId) rowErrors.push({ row: r.row, field: 'idNumber', message: `this ID number is already on file ${holder}` });
+        const merged = existing.get(r.childId);
         if (merged) rowErrors.push({ row: r.row, field: 'childId', message: `this file was merged into ${merged}; use that file number` });
       }
       if (rowErrors.length > 0) throw invalid(rowErrors);
 
       const result: ImportResult = { created: 0, updated: 0, unchanged: 0, duplicateFlags: [] };
       for (let at = 0; at < rows.length; at += IMPORT_CHUNK) {
-        for (const r of rows.slice(at, at + IMPORT_CHUNK)) {
+        const chunk = rows.slice(at, at + IMPORT_CHUNK);
+        // New files of the chunk in two multi-row inserts (their numbers and ID numbers were checked above).
+        const fresh = chunk.filter((r) => !existing.has(r.childId)).map((r) => ({ childId: r.childId, data: r.data }));
+        const now = this.clock.now();
+        await insertFiles(em, fresh, actor.userId, now);
+        result.duplicateFlags.push(...(await flagDuplicatesOfBatch(em, fresh, now)));
+        result.created += fresh.length;
+        for (const r of chunk.filter((x) => existing.has(x.childId))) {
           try {
-            if (existing.some((x) => x.child_id === r.childId)) {
-              const before = await loadFile(em, r.childId);
-              const after = await this.updateIn(em, r.childId, r.patch, actor);
-              result[after.version === before!.version ? 'unchanged' : 'updated']++;
-            } else {
-              result.duplicateFlags.push(...(await this.createIn(em, r.childId, r.data, actor)).duplicateFlags);
-              result.created++;
-            }
+            const before = await loadFile(em, r.childId);
+            const after = await this.updateIn(em, r.childId, r.patch, actor);
+            result[after.version === before!.version ? 'unchanged' : 'updated']++;
           } catch (err) {
             if (err instanceof BadRequestError && Array.isArray(err.details.errors)) {
               throw invalid((err.details.errors as RowError[]).map((e) => ({ ...e, row: r.row })));
@@ -164,6 +211,7 @@ export class ChildRegistry {
         }
         options.onProgress?.(Math.min(at + IMPORT_CHUNK, rows.length), rows.length);
       }
+      await options.within?.commit?.(em, result);
       return result;
     });
   }

@@ -87,6 +87,54 @@ export async function insertFile(em: Tx, childId: string, data: ChildData, by: s
   await writeVersion(em, childId, 1, by, now, diff(null, data), { childId, ...data });
 }
 
+/**
+ * Many new files at once (an import's chunk): one multi-row insert of the files and one of their first
+ * versions. The caller has checked that neither the file numbers nor the ID numbers are taken.
+ */
+export async function insertFiles(em: Tx, files: readonly { childId: string; data: ChildData }[], by: string, now: Date): Promise<void> {
+  if (files.length === 0) return;
+  const row = `(?, ${SET_COLS.map(([, , p]) => p).join(', ')}, 1, ?, ?, ?)`;
+  await em.execute(
+    `insert into children (child_id, ${SET_COLS.map(([, c]) => c).join(', ')}, version, created_at, updated_at, updated_by) values ${files.map(() => row).join(', ')}`,
+    files.flatMap((f) => [f.childId, ...SET_COLS.map(([k]) => param(k, f.data[k])), now, now, by]),
+  );
+  await em.execute(
+    `insert into child_versions (child_id, version, changed_by, changed_at, changes, snapshot) values ${files.map(() => '(?, 1, ?, ?, ?::jsonb, ?::jsonb)').join(', ')}`,
+    files.flatMap((f) => [f.childId, by, now, JSON.stringify(diff(null, f.data)), JSON.stringify({ childId: f.childId, ...f.data })]),
+  );
+}
+
+/**
+ * `flagDuplicates` for files just inserted together, as if one after the other: a file is compared
+ * with the township's other files of its birth date, except those of the batch that come after it.
+ */
+export async function flagDuplicatesOfBatch(em: Tx, files: readonly { childId: string; data: ChildData }[], now: Date): Promise<DuplicateFlag[]> {
+  if (files.length === 0) return [];
+  const keys = [...new Set(files.map((f) => `${f.data.township}|${f.data.birthDate}`))].map((k) => k.split('|') as [string, string]);
+  const others = await em.execute<{ child_id: string; name: string; township: string; birth_date: string }[]>(
+    `select child_id, name, township, birth_date::text as birth_date from children
+      where merged_into is null and (township, birth_date) in (${keys.map(() => '(?, ?::date)').join(', ')}) order by child_id`,
+    keys.flat(),
+  );
+  const position = new Map(files.map((f, i) => [f.childId, i]));
+  const pending: { childId: string; other: string; reason: DuplicateReason }[] = [];
+  files.forEach((f, i) => {
+    for (const o of others) {
+      if (o.township !== f.data.township || o.birth_date !== f.data.birthDate || o.child_id === f.childId) continue;
+      const at = position.get(o.child_id);
+      if (at !== undefined && at > i) continue; // not yet written when this file was
+      const d = editDistance(o.name, f.data.name);
+      if (d <= 1) pending.push({ childId: f.childId, other: o.child_id, reason: d === 0 ? 'same-name-birth-township' : 'similar-name' });
+    }
+  });
+  if (pending.length === 0) return [];
+  const rows = await em.execute(
+    `insert into duplicate_flags (id, child_id, other_child_id, reason, status, created_at) values ${pending.map(() => `(?, ?, ?, ?, 'open', ?)`).join(', ')} returning *`,
+    pending.flatMap((p) => [randomUUID(), p.childId, p.other, p.reason, now]),
+  );
+  return rows.map(toFlag);
+}
+
 /** Writes the new data when the row is still at `version`; false when another writer came first. */
 export async function updateFile(em: Tx, childId: string, version: number, data: ChildData, by: string, now: Date, mergedInto?: string): Promise<boolean> {
   const rows = await em.execute(

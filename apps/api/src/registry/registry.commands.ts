@@ -72,13 +72,7 @@ export class ImportChildFilesHandler implements ICommandHandler<ImportChildFiles
     const onProgress = (done: number, total: number) => this.logger.log({ requestId, township, done, total }, `import ${done}/${total}`);
     const result = await this.registry.importCsv(csv, actor, { township, onProgress });
     // After the import committed: each file the rule finds opens its one report.
-    const reports: string[] = [];
-    const { items } = await this.registry.list({ township, living: 'alone', limit: 500, offset: 0 }, SYSTEM_ACTOR);
-    const unattended = await this.registry.list({ township, living: 'unattended', limit: 500, offset: 0 }, SYSTEM_ACTOR);
-    for (const file of [...items, ...unattended.items]) {
-      const id = await this.livingAlone.check(file, actor, requestId);
-      if (id) reports.push(id);
-    }
+    const reports = await this.livingAlone.checkTownship(this.registry, township, actor, requestId);
     return { ...result, livingAloneReports: reports };
   }
 }
