@@ -90,10 +90,10 @@ export async function choose(page: Page, testId: string, option: string | RegExp
 
 /** Sends one allowed event through the case page's form: click the action, fill, submit, wait for the new version. */
 export async function act(page: Page, event: string, fill: (page: Page) => Promise<void> = async () => undefined): Promise<void> {
-  const before = await page.getByTestId('case-title').locator('..').textContent();
+  const before = await page.getByTestId('case-version').getAttribute('data-version');
   await page.getByTestId(`action-${event}`).click();
   await fill(page);
   await page.getByTestId('submit-event').click();
   await page.getByTestId(`form-${event}`).waitFor({ state: 'detached' });
-  await waitFor(`the case page after ${event}`, async () => (await page.getByTestId('case-title').locator('..').textContent()) !== before);
+  await waitFor(`the case page after ${event}`, async () => (await page.getByTestId('case-version').getAttribute('data-version')) !== before);
 }

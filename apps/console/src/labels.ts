@@ -171,12 +171,17 @@ const ROLES: Record<string, Pair> = {
 
 const pick = (table: Record<string, Pair>, key: string, lang: Lang) => table[key]?.[lang === 'zh' ? 0 : 1] ?? key;
 
-/** `handling.work.awaitingDispatch` → 处置中 · 出警 · 待出警; a parallel state's value lists its regions. */
+/**
+ * The API's state text in words: `handling.work.awaitingDispatch` → 处置中 · 出警 · 待出警; parallel regions
+ * (`handling.(work.dispatched,feedback.feedbackGiven)`) keep their grouping.
+ */
 export function stateLabel(state: string, lang: Lang): string {
   return state
-    .split(/\s*[,;]\s*/)
-    .map((part) => part.split('.').map((k) => pick(STATES, k, lang)).join(' · '))
-    .join('；');
+    .replace(/[A-Za-z][A-Za-z0-9_-]*/g, (key) => pick(STATES, key, lang))
+    .replace(/\./g, ' · ')
+    .replace(/,/g, '；')
+    .replace(/\(/g, '（')
+    .replace(/\)/g, '）');
 }
 
 export const stateKeyLabel = (key: string, lang: Lang) => pick(STATES, key, lang);

@@ -11,10 +11,17 @@ import { local } from '../time';
 
 interface ChildFile { childId: string; name?: string; township?: string; village?: string; [k: string]: unknown }
 
+/** An event's fields in one line; long values are cut (the full record stays in the API's history). */
 const payloadText = (p: unknown): string => {
   if (!p || typeof p !== 'object') return '';
-  const entries = Object.entries(p as Record<string, unknown>).filter(([k]) => !k.startsWith('$'));
-  return entries.map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('；');
+  const short = (v: unknown) => {
+    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+  };
+  return Object.entries(p as Record<string, unknown>)
+    .filter(([k]) => !k.startsWith('$'))
+    .map(([k, v]) => `${k}: ${short(v)}`)
+    .join('；');
 };
 
 /** A case: the child's file, the machine with the current state, the timeline, deadlines, and the actions allowed now. */
@@ -72,7 +79,7 @@ export function CasePage({ id, me }: { id: string; me: Me }) {
         <span data-testid="case-state">
           <StateTag state={c.state} status={c.status} />
         </span>
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="case-version" data-version={c.version}>
           {t('caseId')} {c.id} · {t('version')} {c.version}
         </Typography.Text>
       </Space>

@@ -161,7 +161,7 @@ export function SchoolPage({ me }: { me: Me }) {
         </Card>
       </Col>
       <Col xs={24} lg={14}>
-        <Card title={t('followCases')} size="small" extra={<Button size="small" onClick={reload}>{t('refresh')}</Button>}>
+        <Card title={t('followCases')} size="small" extra={<Button size="small" onClick={reload} data-testid="refresh">{t('refresh')}</Button>}>
           <ErrorAlert error={absences.error ?? dropouts.error} />
           <CaseTable items={[...(dropouts.data?.items ?? []), ...(absences.data?.items ?? [])]} loading={absences.loading || dropouts.loading} now={now} testId="school-cases" />
         </Card>
