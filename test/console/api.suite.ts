@@ -170,6 +170,9 @@ export function consoleApiSuite(current: () => ConsoleStack): void {
       const deep = await fetch(`${current().baseUrl}/console/cases/00000000-0000-4000-8000-000000000000`);
       expect(deep.status).toBe(200);
       expect(await deep.text()).toBe(html);
+      expect(deep.headers.get('cache-control')).toBe('no-cache');
+      expect(await (await fetch(`${current().baseUrl}/console/assets/no-such-file.js`)).text()).toBe(html);
+      expect((await fetch(`${current().baseUrl}/console`, { redirect: 'manual' })).headers.get('location')).toBe('/console/');
 
       expect((await call('GET', '/health', null)).status).toBe(200);
       const unknown = await call('GET', '/no-such-route', T.police);

@@ -14,7 +14,7 @@ let stack: ConsoleStack;
 
 beforeAll(async () => {
   stack = await startConsoleStack('console', API_PEOPLE, {}, { dropoutAfterSchoolDays: 3 });
-}, 90_000);
+}, 150_000);
 
 afterAll(async () => {
   await stack?.stop();

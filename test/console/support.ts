@@ -51,8 +51,8 @@ export async function startConsoleStack(
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor('the API', async () => (await client.call('GET', '/health/ready', null)).status === 200, 30_000);
-    await waitFor('the worker', async () => worker.output().includes('worker started'), 30_000);
+    await waitFor('the API', async () => (await client.call('GET', '/health/ready', null)).status === 200, 60_000);
+    await waitFor('the worker', async () => worker.output().includes('worker started'), 60_000);
     if (withBrowser) browser = await chromium.launch({ headless: true, executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   } catch (err) {
     await stop();

@@ -3,19 +3,21 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { api, currentToken, type Me, setToken, whenUnauthorized } from './api';
 import { DICTIONARIES, I18nContext, type Key, type Lang, storedLang, storeLang } from './i18n';
 import { roleLabel } from './labels';
 import { CasePage } from './pages/CasePage';
 import { CasesPage } from './pages/CasesPage';
-import { DashboardPage } from './pages/DashboardPage';
 import { InboxPage } from './pages/InboxPage';
 import { LoginPage } from './pages/LoginPage';
 import { ReportsPage } from './pages/ReportsPage';
 import { RegistryPage } from './pages/RegistryPage';
 import { SchoolPage } from './pages/SchoolPage';
 import { RouteContext, useRouter } from './router';
+
+// The dashboard (and ECharts with it) loads only when someone opens it.
+const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 
 /** Which pages a role works in; the API still decides what each may read and do. */
 function menuFor(role: string): Key[] {
@@ -148,7 +150,9 @@ export function App() {
                   </Button>
                 </Drawer>
               )}
-              <Layout.Content style={{ padding: narrow ? 8 : 24, maxWidth: 1400, width: '100%', margin: '0 auto' }}>{body}</Layout.Content>
+              <Layout.Content style={{ padding: narrow ? 8 : 24, maxWidth: 1400, width: '100%', margin: '0 auto' }}>
+                <Suspense fallback={<Spin style={{ display: 'block', margin: 80 }} />}>{body}</Suspense>
+              </Layout.Content>
             </Layout>
           </RouteContext.Provider>
         </AntApp>

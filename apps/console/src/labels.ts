@@ -153,6 +153,16 @@ const DEADLINES: Record<string, Pair> = {
   guardianOrderCompliance: ['责令送学期限', 'guardian order'],
   returnDue: ['季度报送期限', 'quarterly return due'],
   returnReminder: ['季度报送提醒', 'quarterly return reminder'],
+  assessment: ['评估期限', 'assessment'],
+  planApproval: ['方案审批期限', 'plan approval'],
+  referralAnswer: ['转介答复期限', 'referral answer'],
+  followUpEvery: ['随访周期', 'follow-up'],
+  correctionPeriod: ['整改期限', 'correction period'],
+  courtApplication: ['申请撤销期限', 'court application'],
+  guardianshipRefusal: ['拒不履责六个月', 'six months of refusal'],
+  discrepancyAnswer: ['差异核对期限', 'discrepancy answer'],
+  policeVerification: ['公安核实期限', 'police verification'],
+  concernVisit: ['重点走访周期', 'key-child visit'],
 };
 
 const ROLES: Record<string, Pair> = {

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
 /**
@@ -20,6 +19,8 @@ export function consoleDistDir(here = __dirname): string {
  */
 export async function serveConsole(fastify: FastifyInstance, root: string): Promise<boolean> {
   if (!existsSync(join(root, 'index.html'))) return false;
+  // Loaded only when there is something to serve (it is an ES module: Node loads it; Jest's CommonJS cannot).
+  const { default: fastifyStatic } = await import('@fastify/static');
   await fastify.register(fastifyStatic, {
     root,
     prefix: '/console/',

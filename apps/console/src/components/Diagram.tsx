@@ -2,19 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Definition } from '../api';
 import { useI18n } from '../i18n';
 import { deadlineLabel, eventLabel, stateKeyLabel } from '../labels';
+import { activePaths } from './active-paths';
 import { Chart } from './Chart';
-
-/** Every state path the case is in now: `{handling: {work: 'dispatched'}}` → handling, handling.work, handling.work.dispatched. */
-export function activePaths(value: unknown, prefix = ''): string[] {
-  if (typeof value === 'string') {
-    const leaf = prefix ? `${prefix}.${value}` : value;
-    return [...(prefix ? [prefix] : []), leaf];
-  }
-  if (value && typeof value === 'object') {
-    return [...(prefix ? [prefix] : []), ...Object.entries(value).flatMap(([k, v]) => activePaths(v, prefix ? `${prefix}.${k}` : k))];
-  }
-  return [];
-}
 
 interface Edge { source: string; target: string; event: string; label: string; contain: boolean }
 
@@ -71,8 +60,8 @@ export function Diagram({ def, stateValue }: { def: Definition; stateValue: unkn
   const option = useMemo(() => {
     const active = new Set(activePaths(stateValue));
     const widest = Math.max(1, ...rows.map((r) => r.length));
-    const slot = Math.max(90, width / widest);
-    const boxWidth = Math.min(150, slot - 14);
+    const slot = width / widest;
+    const boxWidth = Math.max(56, Math.min(150, slot - 12));
     const pos = new Map<string, [number, number]>();
     rows.forEach((ids, d) => ids.forEach((id, i) => pos.set(id, [width / 2 + (i - (ids.length - 1) / 2) * slot, 30 + d * ROW])));
     const label = (e: Edge) => {
@@ -88,10 +77,11 @@ export function Diagram({ def, stateValue }: { def: Definition; stateValue: unkn
           type: 'graph',
           layout: 'none',
           roam: true,
-          left: 0,
-          top: 0,
-          width,
-          height: 30 + rows.length * ROW,
+          // ECharts fits the boxes' centres into this rectangle: leave half a box at each side.
+          left: boxWidth / 2 + 4,
+          top: 22,
+          width: Math.max(1, width - boxWidth - 8),
+          height: Math.max(1, (rows.length - 1) * ROW),
           autoCurveness: true,
           edgeSymbol: ['none', 'arrow'],
           edgeSymbolSize: 7,
@@ -123,7 +113,7 @@ export function Diagram({ def, stateValue }: { def: Definition; stateValue: unkn
   }, [def, stateValue, lang, width, rows, edges]);
   return (
     <div ref={box}>
-      <Chart option={option} height={60 + rows.length * ROW} testId="diagram" />
+      <Chart option={option} height={44 + (rows.length - 1) * ROW} testId="diagram" />
     </div>
   );
 }

@@ -42,7 +42,6 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []): { data
       .then((d) => mine === current.current && (setData(d), setError(undefined)))
       .catch((e) => mine === current.current && setError(e))
       .finally(() => mine === current.current && setLoading(false));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, n]);
   const reload = useCallback(() => setN((x) => x + 1), []);
   return { data, error, loading, reload };

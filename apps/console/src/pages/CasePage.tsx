@@ -1,13 +1,16 @@
 import { Button, Card, Col, Descriptions, Empty, List, Modal, Row, Space, Spin, Tag, Timeline, Typography } from 'antd';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { api, ApiError, type CaseView, type Definition, type HistoryEntry, type Me, request } from '../api';
-import { Diagram, activePaths } from '../components/Diagram';
+import { activePaths } from '../components/active-paths';
 import { EventForm } from '../components/EventForm';
 import type { PolicyCodes } from '../components/event-fields';
 import { ErrorAlert, StateTag, TimeLeft, useLoad, useNow } from '../components/common';
 import { useI18n } from '../i18n';
 import { deadlineLabel, eventLabel, roleLabel, stateLabel, titleLabel } from '../labels';
 import { local } from '../time';
+
+// The diagram (and ECharts with it) loads with the first case page.
+const Diagram = lazy(() => import('../components/Diagram').then((m) => ({ default: m.Diagram })));
 
 interface ChildFile { childId: string; name?: string; township?: string; village?: string; [k: string]: unknown }
 
@@ -150,7 +153,7 @@ export function CasePage({ id, me }: { id: string; me: Me }) {
         </Col>
         <Col xs={24} lg={14}>
           <Card size="small" title={t('diagram')} data-testid="diagram-card">
-            {def.data ? <Diagram def={def.data} stateValue={c.stateValue} /> : <Spin />}
+            <Suspense fallback={<Spin />}>{def.data ? <Diagram def={def.data} stateValue={c.stateValue} /> : <Spin />}</Suspense>
             <div style={{ fontSize: 12, opacity: 0.75 }} data-testid="diagram-active">
               {t('state')}：{stateLabel(c.state, lang)}
               <span style={{ display: 'none' }}>{activePaths(c.stateValue).join(' ')}</span>
@@ -181,7 +184,7 @@ export function CasePage({ id, me }: { id: string; me: Me }) {
                         {e.fromState ? `${stateLabel(e.fromState, lang)} → ` : ''}
                         {stateLabel(e.toState, lang)}
                       </div>
-                      {payloadText(e.payload) && <div style={{ fontSize: 12, opacity: 0.75, wordBreak: 'break-all' }}>{payloadText(e.payload)}</div>}
+                      {e.eventType !== 'case.opened' && payloadText(e.payload) && <div style={{ fontSize: 12, opacity: 0.75, wordBreak: 'break-all' }}>{payloadText(e.payload)}</div>}
                     </div>
                   ),
                 }))}
