@@ -33,6 +33,17 @@ export function policeEmergencyStory(current: () => ConsoleStack): void {
     await login(page, stack.baseUrl, TOKENS.police);
     expect(await page.getByTestId('whoami').textContent()).toContain('马鹿沟派出所');
 
+    // The inbox: the station's notices of new reports (delivered by the worker); one acknowledged leaves the unacknowledged list.
+    const notices = page.getByTestId('inbox').locator('tbody tr', { hasText: '收到强制报告' });
+    const count = await waitFor('the notice in the inbox', async () => {
+      await page.getByTestId('inbox-refresh').click();
+      const n = await notices.count();
+      return n > 0 && n;
+    }, 20_000, 500);
+    await shot(page, 'police-01b-inbox');
+    await notices.first().getByTestId('ack').click();
+    await waitFor('the acknowledged notice gone', async () => (await notices.count()) === count - 1);
+
     // The station's new reports, with the time since filing.
     await page.getByTestId('nav-reports').click();
     const row = page.getByTestId('reports').locator('tr', { hasText: '小雨' });
@@ -113,6 +124,21 @@ export function policeEmergencyStory(current: () => ConsoleStack): void {
     expect(shown.sort()).toEqual([...view.allowedEvents].sort());
     await shot(worker.page, 'police-07-civil-affairs-case-page');
 
+    // The assessment and the plan through their forms; the plan's referrals are the policy's service units.
+    await act(worker.page, 'SUBMIT_ASSESSMENT', async (p) => {
+      await choose(p, 'field-safety', '存在风险');
+      await p.getByTestId('field-health').fill('身体健康，情绪低落，需心理疏导');
+      await choose(p, 'field-guardianship', '无监护能力');
+    });
+    expect(await worker.page.getByTestId('case-state').textContent()).toContain('制定帮扶方案');
+    await act(worker.page, 'SUBMIT_PLAN', async (p) => {
+      await p.getByTestId('field-goals').fill('联系父母返乡\n每周心理疏导');
+      await choose(p, 'field-referrals', '县妇联');
+      await p.keyboard.press('Escape');
+    });
+    expect(await worker.page.getByTestId('case-state').textContent()).toContain('待审批方案');
+    await shot(worker.page, 'police-07b-assessment-plan-submitted');
+
     // The report as civil affairs reads it: its whole timeline, with the police officer's steps.
     await worker.page.goto(`${stack.baseUrl}/console/cases/${reportId}`);
     await worker.page.getByTestId('case-page').waitFor();
@@ -137,5 +163,32 @@ export function policeEmergencyStory(current: () => ConsoleStack): void {
     await phone.page.getByText('Pending deadlines').waitFor();
     await shot(phone.page, 'police-09-phone-case-english');
     expect(phone.errors).toEqual([]);
+  });
+
+  it('the joint-meeting office sees the county dashboard and exports it', async () => {
+    const office = await newPage(stack);
+    await login(office.page, stack.baseUrl, 'tok-office');
+    await office.page.getByTestId('nav-dashboard').click();
+    await office.page.locator('[data-testid=chart-open] canvas').first().waitFor();
+    expect(await office.page.getByTestId('dashboard').textContent()).toContain('季度信息更新报送');
+    await shot(office.page, 'office-01-dashboard');
+    const download = office.page.waitForEvent('download');
+    await office.page.getByTestId('export-csv').click();
+    expect((await download).suggestedFilename()).toMatch(/^shouhu-dashboard-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(office.errors).toEqual([]);
+  });
+
+  it('the township sees its registry and its quarterly returns', async () => {
+    const town = await newPage(stack);
+    await login(town.page, stack.baseUrl, 'tok-township-maluguo');
+    await town.page.getByTestId('nav-registry').click();
+    await town.page.getByTestId('children').waitFor();
+    await town.page.getByRole('tab', { name: '季度信息更新' }).click();
+    // The API suite opened two quarters' returns for every township; maluguo filed both.
+    const rows = town.page.getByTestId('returns').locator('tbody tr', { hasText: '马鹿沟' }).or(town.page.getByTestId('returns').locator('tbody tr', { hasText: 'maluguo' }));
+    await waitFor('the returns', async () => (await rows.count()) === 2);
+    expect(await town.page.getByTestId('returns').textContent()).toMatch(/逾期报送/);
+    await shot(town.page, 'township-01-returns');
+    expect(town.errors).toEqual([]);
   });
 }

@@ -53,7 +53,7 @@ export function InboxPage({ me }: { me: Me }) {
           extra={
             <Space>
               <Switch size="small" checked={unacked} onChange={setUnacked} /> <span>{t('onlyUnacked')}</span>
-              <Button size="small" onClick={inbox.reload}>
+              <Button size="small" onClick={inbox.reload} data-testid="inbox-refresh">
                 {t('refresh')}
               </Button>
             </Space>
@@ -95,7 +95,7 @@ export function InboxPage({ me }: { me: Me }) {
         </Card>
       </Col>
       <Col xs={24} xl={10}>
-        <Card title={t('dueWork')} extra={<Button size="small" onClick={work.reload}>{t('refresh')}</Button>}>
+        <Card title={t('dueWork')} extra={<Button size="small" onClick={work.reload} data-testid="work-refresh">{t('refresh')}</Button>}>
           <ErrorAlert error={work.error} />
           <Table<CaseView>
             data-testid="due-work"
