@@ -124,6 +124,7 @@ const zh = {
   filedAt: '报送时间',
   pastDue: '已超期',
   remember: '在此设备上保持登录',
+  escalationChain: '督办事项',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -244,6 +245,7 @@ const en: Record<Key, string> = {
   filedAt: 'Filed at',
   pastDue: 'Past due',
   remember: 'Keep me logged in on this device',
+  escalationChain: 'Escalated for',
 };
 
 export const DICTIONARIES: Record<Lang, Record<Key, string>> = { zh, en };

@@ -163,6 +163,9 @@ const DEADLINES: Record<string, Pair> = {
   discrepancyAnswer: ['差异核对期限', 'discrepancy answer'],
   policeVerification: ['公安核实期限', 'police verification'],
   concernVisit: ['重点走访周期', 'key-child visit'],
+  // Escalation chains of the policy (their names follow the deadlines they escalate).
+  quarterlyReturn: ['季度信息更新逾期', 'quarterly return overdue'],
+  yearlySummary: ['年度总结逾期', 'yearly summary overdue'],
 };
 
 const ROLES: Record<string, Pair> = {

@@ -4,7 +4,7 @@ import { api, type Me, request } from '../api';
 import { Chart } from '../components/Chart';
 import { ErrorAlert, useLoad } from '../components/common';
 import { useI18n } from '../i18n';
-import { typeLabel } from '../labels';
+import { deadlineLabel, typeLabel } from '../labels';
 
 interface Dashboard {
   scope: string;
@@ -131,7 +131,7 @@ export function DashboardPage({ me }: { me: Me }) {
           </Col>
           <Col xs={24} lg={12}>
             <Card size="small" title={`${t('escalations')} · ${data.escalations.month}`}>
-              <Table size="small" rowKey="chain" pagination={false} dataSource={data.escalations.byChain} locale={{ emptyText: t('nothing') }} columns={[{ title: 'chain', dataIndex: 'chain' }, { title: t('total'), dataIndex: 'count' }]} />
+              <Table size="small" rowKey="chain" pagination={false} dataSource={data.escalations.byChain} locale={{ emptyText: t('nothing') }} columns={[{ title: t('escalationChain'), dataIndex: 'chain', render: (c: string) => deadlineLabel(c, lang) }, { title: t('total'), dataIndex: 'count' }]} />
             </Card>
           </Col>
           <Col xs={24} lg={12}>
