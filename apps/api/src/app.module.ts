@@ -4,6 +4,8 @@ import { RuntimeModule } from '#shouhu/runtime';
 import { OpenCaseHandler, SendCaseEventHandler } from './cases/case.commands';
 import { CasesController } from './cases/cases.controller';
 import { AddChannelHandler, ChannelsController, RemoveChannelHandler } from './channels/channels.controller';
+import { ConsoleModule } from './console/console.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DemoSeeder } from './demo-seeder';
 import { HealthController } from './health/health.controller';
 import { AuthGuard } from './http/auth.guard';
@@ -32,7 +34,7 @@ import { CLOCK, PROTECTION_POLICY } from '#shouhu/runtime';
 
 /** The HTTP API: controllers validate and hand commands to the bus; no business rules here. */
 @Module({
-  imports: [RuntimeModule],
+  imports: [RuntimeModule, ConsoleModule, DashboardModule],
   controllers: [CasesController, ReportsController, SchoolsController, RegistryController, ChannelsController, InboxController, HealthController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

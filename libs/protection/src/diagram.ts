@@ -90,6 +90,53 @@ export function toMermaid(machine: AnyStateMachine): string {
   return lines.join('\n');
 }
 
+/** One state of a machine as plain data: its dotted path (`handling.work.awaitingDispatch`) is its id. */
+export interface GraphState {
+  id: string;
+  key: string;
+  parent: string | null;
+  type: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
+  /** The child entered first (compound states only). */
+  initial: string | null;
+}
+
+/** One transition as plain data: the same labels as the Mermaid text (`after reportAccept`, `[guard]`). */
+export interface GraphTransition {
+  source: string;
+  target: string;
+  event: string;
+  label: string;
+}
+
+/**
+ * The machine as states and transitions, for a page that draws it itself (the console). Built from the
+ * same walk as `toMermaid`, so the two can never disagree. The root is left out; its own transitions
+ * (accepted in every state) have `source: ''`.
+ */
+export function machineGraph(machine: AnyStateMachine): { id: string; initial: string | null; states: GraphState[]; transitions: GraphTransition[] } {
+  const root = machine.root;
+  const pathOf = (node: AnyStateNode) => (node === root ? '' : node.path.join('.'));
+  const nodes = allNodes(root);
+  const states = nodes
+    .filter((n) => n !== root)
+    .map((n) => ({
+      id: pathOf(n),
+      key: n.key,
+      parent: n.parent && n.parent !== root ? pathOf(n.parent) : null,
+      type: n.type as GraphState['type'],
+      initial: n.initial?.target?.[0] ? pathOf(n.initial.target[0]) : null,
+    }));
+  const transitions = nodes.flatMap((n) =>
+    transitionsOf(n).flatMap((t) => {
+      const label = transitionLabel(t, n);
+      const targets = t.target && t.target.length > 0 ? t.target : [n];
+      return targets.map((target) => ({ source: pathOf(n), target: pathOf(target), event: eventLabel(t.eventType, n), label }));
+    }),
+  );
+  const initial = root.initial?.target?.[0] ? pathOf(root.initial.target[0]) : null;
+  return { id: root.id, initial, states, transitions };
+}
+
 function childrenOf(node: AnyStateNode): AnyStateNode[] {
   return Object.values(node.states ?? {}) as AnyStateNode[];
 }
