@@ -41,9 +41,15 @@ export const ROLE_PEOPLE: Record<string, { unitId: string; token: string }> = {
 /** Roles seeded by stack.ts already; the rest are issued here. */
 const SEEDED_BY_STACK = new Set<string>([TOKENS.school, TOKENS.police, TOKENS.civilAffairs]);
 
-export const EXTRA_PEOPLE: TestPerson[] = Object.entries(ROLE_PEOPLE)
-  .filter(([, p]) => !SEEDED_BY_STACK.has(p.token))
-  .map(([role, p]) => ({ userId: `rel-${role}`, userName: `reliability ${role}`, unitId: p.unitId, role, token: p.token }));
+/** A registry writer of another township (Jinhua): Maluguo's files and cases are not its to see. */
+export const OTHER_TOWNSHIP = { unitId: 'jinhua-town', token: 'tok-rel-jinhua-township', role: 'township' };
+
+export const EXTRA_PEOPLE: TestPerson[] = [
+  ...Object.entries(ROLE_PEOPLE)
+    .filter(([, p]) => !SEEDED_BY_STACK.has(p.token))
+    .map(([role, p]) => ({ userId: `rel-${role}`, userName: `reliability ${role}`, unitId: p.unitId, role, token: p.token })),
+  { userId: 'rel-jinhua-township', userName: 'reliability jinhua township', ...OTHER_TOWNSHIP },
+];
 
 export interface ReliabilityStack {
   client: ApiClient;
