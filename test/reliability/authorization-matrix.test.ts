@@ -3,7 +3,7 @@ import { type CaseDefinition, DefinitionRegistry, SYSTEM_ACTOR, SystemClock, Wor
 import { Database, SqlCaseStore } from '#shouhu/persistence';
 import { CHANGBAI_POLICY, protectionDefinitionsFor } from '#shouhu/protection';
 import { MACHINE_SAMPLES } from './support/machine-samples';
-import { OTHER_TOWNSHIP, ROLE_PEOPLE, type ReliabilityStack, startReliabilityStack } from './support/reliability-stack';
+import { importMaluguoChild, insertNotification, OTHER_TOWNSHIP, ROLE_PEOPLE, type ReliabilityStack, startReliabilityStack } from './support/reliability-stack';
 import { TOKENS } from '../support/stack';
 
 /*
@@ -62,26 +62,9 @@ beforeAll(async () => {
     await db.close();
   }
   unitPaths = Object.fromEntries((await stack.rows<{ id: string; jurisdiction_path: string }>('select id, jurisdiction_path from units')).map((u) => [u.id, u.jurisdiction_path]));
-  // A notification for the Maluguo police station (the worker is not running: written here).
-  const [outbox] = await stack.rows<{ id: string; case_id: string }>('select id, case_id from outbox where case_id = $1 limit 1', [caseIds['mandatory-report']]);
-  inboxId = randomUUID();
-  await stack.rows(
-    `insert into inbox (id, unit_id, case_id, outbox_id, reason, deadline, payload, created_at) values ($1, 'maluguo-police', $2, $3, 'matrix', null, '{}', now())`,
-    [inboxId, outbox!.case_id, outbox!.id],
-  );
-  // One registry file in Maluguo.
-  const csv = [
-    'childId,name,birthDate,sex,ethnicity,householdRegistration,address,village,health,living,parentNames,parentPhones',
-    [CHILD_ID, '张小花', '2016-05-01', '女', '朝鲜族', '长白县马鹿沟镇', '马鹿沟村3组', 'maluguo-village', '健康', 'with-parent', '父:张三;母:李四', '13812345678;13987654321'].join(','),
-  ].join('\n');
-  const imported = await stack.client.call('POST', '/children/import', ROLE_PEOPLE.township!.token, undefined, { 'content-type': 'text/csv' });
-  expect(imported.status).toBe(400); // an empty CSV body
-  const res = await fetch(`${stack.client.baseUrl}/api/v1/children/import`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ROLE_PEOPLE.township!.token}`, 'content-type': 'text/csv' },
-    body: csv,
-  });
-  expect(res.status).toBeLessThan(300);
+  // A notification for the Maluguo police station (the worker is not running: written here), and one registry file.
+  inboxId = await insertNotification(stack, caseIds['mandatory-report']!, 'maluguo-police');
+  expect(await importMaluguoChild(stack, CHILD_ID)).toBeLessThan(300);
 });
 
 afterAll(async () => {

@@ -152,3 +152,29 @@ export async function historyOf(stack: Pick<ReliabilityStack, 'rows'>, caseId: s
     hash: r.hash as string,
   }));
 }
+
+export const REGISTRY_CSV_HEADER = 'childId,name,birthDate,sex,ethnicity,householdRegistration,address,village,health,living,parentNames,parentPhones';
+
+/** Imports one Maluguo child's file as the township (the registry's own CSV path); the response status. */
+export async function importMaluguoChild(stack: Pick<ReliabilityStack, 'client'>, childId: string, living = 'with-parent'): Promise<number> {
+  const row = [childId, '张小花', '2016-05-01', '女', '朝鲜族', '长白县马鹿沟镇', '马鹿沟村3组', 'maluguo-village', '健康', living, '父:张三;母:李四', '13812345678;13987654321'];
+  const res = await fetch(`${stack.client.baseUrl}/api/v1/children/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ROLE_PEOPLE.township!.token}`, 'content-type': 'text/csv' },
+    body: [REGISTRY_CSV_HEADER, row.join(',')].join('\n'),
+  });
+  await res.text();
+  return res.status;
+}
+
+/** A notification in a unit's inbox for one of the case's outbox rows (no worker runs to deliver it). */
+export async function insertNotification(stack: Pick<ReliabilityStack, 'rows'>, caseId: string, unitId: string): Promise<string> {
+  const [outbox] = await stack.rows<{ id: string }>('select id from outbox where case_id = $1 order by seq limit 1', [caseId]);
+  if (!outbox) throw new Error(`case ${caseId} has no outbox row`);
+  const [row] = await stack.rows<{ id: string }>(
+    `insert into inbox (id, unit_id, case_id, outbox_id, reason, deadline, payload, created_at)
+     values (gen_random_uuid(), $1, $2, $3, 'reliability', null, '{}', now()) returning id`,
+    [unitId, caseId, outbox.id],
+  );
+  return row!.id;
+}
