@@ -7,6 +7,10 @@ import type { AnyMachineSnapshot, EventObject } from 'xstate';
  * machines use; here they drive the real engine and serve the authorization matrix.
  */
 
+/*
+ * A delayed event's `$at` is the time the pure run fires it; the engine fires it at that time or, if
+ * the timer it armed is due later, when it is due.
+ */
 export type SampleEvent = EventObject & { $at?: string; $actor?: { userId: string; unitId: string; role: string }; [field: string]: unknown };
 
 export interface Opening {
@@ -113,14 +117,14 @@ const assessment: MachineSample = {
     { type: 'REQUEST_CLOSURE', $at: T_ASSESS },
     { type: 'APPROVE_CLOSURE', $at: T_ASSESS },
     { type: 'REJECT_CLOSURE', reason: 'not yet', $at: T_ASSESS },
-    { type: after('assessment', 'assessment.assessing.inTime') },
-    { type: after('planApproval', 'assessment.awaitingPlanApproval.inTime') },
-    { type: after('followUpEvery', 'assessment.assisting.followUp.waiting') },
-    { type: after('referralAnswer', 'assessment.assisting.referrals.awaiting') },
+    { type: after('assessment', 'assessment.assessing.inTime'), $at: T_ASSESS },
+    { type: after('planApproval', 'assessment.awaitingPlanApproval.inTime'), $at: T_ASSESS },
+    { type: after('followUpEvery', 'assessment.assisting.followUp.waiting'), $at: T_ASSESS },
+    { type: after('referralAnswer', 'assessment.assisting.referrals.awaiting'), $at: T_ASSESS },
   ],
   serializeState: (s) => {
     const c = ctx(s);
-    return JSON.stringify([s.value, c.assessment?.guardianship, c.placement, !!c.interventionRequestedAt, (c.referrals ?? []).map((r: any) => `${r.service}:${r.status}`)]);
+    return JSON.stringify([s.value, c.assessment?.guardianship, c.placement, !!c.interventionRequestedAt, (c.referrals ?? []).map((r: any) => `${r.service}:${r.status}${r.escalated ? '!' : ''}${r.replacedBy ? '>' : ''}`)]);
   },
 };
 
@@ -141,9 +145,9 @@ const guardianship: MachineSample = {
     { type: 'APPOINT_GUARDIAN', kind: 'long-term-state', $at: T_GUARD },
     { type: 'RESTORE', $at: T_GUARD },
     { type: 'CLOSE', $at: T_GUARD },
-    { type: after('correctionPeriod', 'guardianship.supervision.correcting') },
-    { type: after('guardianshipRefusal', 'guardianship.refusal') },
-    { type: after('courtApplication', 'guardianship.applicationDue.inTime') },
+    { type: after('correctionPeriod', 'guardianship.supervision.correcting'), $at: T_GUARD },
+    { type: after('guardianshipRefusal', 'guardianship.refusal'), $at: T_GUARD },
+    { type: after('courtApplication', 'guardianship.applicationDue.inTime'), $at: T_GUARD },
   ],
   serializeState: (s) => JSON.stringify([s.value, ctx(s).grounds]),
 };
@@ -161,7 +165,7 @@ const schoolAbsence: MachineSample = {
     { type: 'ABSENT_AGAIN', date: '2026-03-01', $at: T_ABSENT },
     { type: 'REGISTER_DROPOUT', consecutiveDays: 20, $at: T_ABSENT },
     { type: 'REGISTER_DROPOUT', consecutiveDays: 3, $at: T_ABSENT },
-    { type: after('reachGuardian', 'school-absence.reachingGuardian.inTime') },
+    { type: after('reachGuardian', 'school-absence.reachingGuardian.inTime'), $at: T_ABSENT },
   ],
   serializeState: (s) => JSON.stringify([s.value, (ctx(s).absentDays ?? []).length > 1]),
 };
@@ -179,10 +183,10 @@ const dropoutReturn: MachineSample = {
     { type: 'CHILD_RETURNED', returnDate: '2026-04-13', $at: T_DROP, $actor: TEACHER },
     { type: 'RELAPSE', date: '2026-04-27', $at: T_DROP },
     { type: 'CLOSE', $at: T_DROP },
-    { type: after('persuasionReminderEvery', 'dropout-return.persuading.reminding') },
-    { type: after('persuasionPeriod', 'dropout-return.persuading') },
-    { type: after('writtenReportAck', 'dropout-return.awaitingAcknowledgement.inTime') },
-    { type: after('guardianOrderCompliance', 'dropout-return.guardianOrdered.inTime') },
+    { type: after('persuasionReminderEvery', 'dropout-return.persuading.reminding'), $at: T_DROP },
+    { type: after('persuasionPeriod', 'dropout-return.persuading'), $at: T_DROP },
+    { type: after('writtenReportAck', 'dropout-return.awaitingAcknowledgement.inTime'), $at: T_DROP },
+    { type: after('guardianOrderCompliance', 'dropout-return.guardianOrdered.inTime'), $at: T_DROP },
   ],
   serializeState: (s) => {
     const c = ctx(s);
@@ -213,10 +217,11 @@ const quarterlyReturn: MachineSample = {
   openings: ['2026-01-05T09:00:00+08:00', '2026-03-15T09:00:00+08:00', '2026-03-21T09:00:00+08:00'].map((openedAt) => ({ openedAt, subject: { township: 'maluguo' }, data: { quarter: '2026-Q1' } })),
   events: [
     { type: 'FILE_RETURN', newCount: 3, changedCount: 5, noLongerLeftBehind: 2, moved: 1, $at: '2026-03-10T10:00:00+08:00', $actor: TOWNSHIP },
+    { type: 'FILE_RETURN', newCount: 3, changedCount: 5, noLongerLeftBehind: 2, moved: 1, $at: '2026-03-20T00:00:00+08:00', $actor: TOWNSHIP },
     { type: 'FILE_RETURN', newCount: 3, changedCount: 5, noLongerLeftBehind: 2, moved: -1, $at: '2026-03-10T10:00:00+08:00', $actor: TOWNSHIP },
     { type: 'ACCEPT_RETURN', $at: '2026-03-25T10:00:00+08:00', $actor: CIVIL },
-    { type: after('returnReminder', 'quarterly-return.open.waiting') },
-    { type: after('returnDue', 'quarterly-return.open') },
+    { type: after('returnReminder', 'quarterly-return.open.waiting'), $at: '2026-03-13T00:00:00+08:00' },
+    { type: after('returnDue', 'quarterly-return.open'), $at: '2026-03-20T00:00:00+08:00' },
   ],
 };
 
@@ -227,8 +232,8 @@ const yearlySummary: MachineSample = {
     { type: 'SUBMIT_SUMMARY', summary: '2026年关爱保护工作总结 / the 2026 summary', $at: '2026-12-10T10:00:00+08:00', $actor: TOWNSHIP },
     { type: 'SUBMIT_SUMMARY', summary: '', $at: '2026-12-10T10:00:00+08:00', $actor: TOWNSHIP },
     { type: 'ACKNOWLEDGE', $at: '2026-12-17T10:00:00+08:00', $actor: OFFICE },
-    { type: after('summaryReminder', 'yearly-summary.open.waiting') },
-    { type: after('summaryDue', 'yearly-summary.open') },
+    { type: after('summaryReminder', 'yearly-summary.open.waiting'), $at: '2026-12-09T00:00:00+08:00' },
+    { type: after('summaryDue', 'yearly-summary.open'), $at: '2026-12-16T00:00:00+08:00' },
   ],
 };
 
