@@ -103,21 +103,36 @@ export function coverage(machine: AnyStateMachine, paths: readonly MachinePath[]
 }
 
 /**
- * A bounded selection: paths that take a transition or reach a state no path chosen before did, the
- * shortest first, at most `cap` of them; plus, within the cap, one path to each final status.
+ * A bounded selection of the covering paths, for replays that cost (a database, a server): the
+ * shortest first, each kept only if it reaches a state node, takes a transition or ends in a status no
+ * path kept before did, at most `cap`; then each kept path is replayed from the start (see coveringPaths).
  */
-export function selectPaths(machine: AnyStateMachine, paths: readonly MachinePath[], cap: number): MachinePath[] {
-  const chosen: MachinePath[] = [];
+export function selectedPaths(machine: AnyStateMachine, options: PathOptions, cap: number): MachinePath[] {
+  const filterEvents = (s: AnyMachineSnapshot, e: EventObject) => taken(machine, s, e).length > 0;
+  const serializeState = options.serializeState ?? ((s: AnyMachineSnapshot) => JSON.stringify(s.value));
+  const shortest = getShortestPaths(machine, { input: options.input, events: options.events as never[], filterEvents, serializeState });
+  const nodeKeys = (s: AnyMachineSnapshot) => [...s._nodes.map((n: AnyStateNode) => `node ${n.id}`), `status ${s.status}`];
+  const edgeKeys = (state: AnyMachineSnapshot, event: EventObject) => taken(machine, state, event).map(transitionKey);
+  // Candidates with the keys they cover, computed once per shortest path and once per extension.
+  const candidates = shortest.flatMap((p) => {
+    const edges = edgesOf(p);
+    const end = p.state as AnyMachineSnapshot;
+    const keys = [...edges.flatMap((e) => [...nodeKeys(e.state), ...edgeKeys(e.state, e.event)]), ...nodeKeys(end)];
+    return [
+      { events: edges.map((e) => e.event), keys },
+      ...options.events
+        .filter((event) => filterEvents(end, event))
+        .map((event) => ({ events: [...edges.map((e) => e.event), event], keys: [...keys, ...edgeKeys(end, event), ...nodeKeys(transition(machine, end as never, event as never)[0] as AnyMachineSnapshot)] })),
+    ];
+  });
   const seen = new Set<string>();
-  const keysOf = (p: MachinePath) => {
-    const { reached, transitions } = coverage(machine, [p]);
-    return [...[...reached].map((r) => `node ${r}`), ...transitions, `status ${p.end.status}`];
-  };
-  for (const path of [...paths].sort((a, b) => a.edges.length - b.edges.length)) {
+  const chosen: MachinePath[] = [];
+  for (const candidate of candidates.sort((a, b) => a.events.length - b.events.length)) {
     if (chosen.length >= cap) break;
-    const keys = keysOf(path);
-    if (keys.every((k) => seen.has(k))) continue;
-    keys.forEach((k) => seen.add(k));
+    if (candidate.keys.every((k) => seen.has(k))) continue;
+    const path = replay(machine, options.input, candidate.events);
+    if (!path) continue;
+    candidate.keys.forEach((k) => seen.add(k));
     chosen.push(path);
   }
   return chosen;
