@@ -119,7 +119,7 @@ describe.each(MACHINE_SAMPLES.map((s) => [s.type, s] as const))('%s: generated p
         expect(row!.version).toBe(1 + path.edges.length);
         const { snapshot, history } = await replayHistory(def, caseId);
         expect(history).toHaveLength(1 + path.edges.length);
-        const pure = json(def.machine.getPersistedSnapshot(snapshot)) as { value: unknown; context: unknown; status: string };
+        const pure = json(def.machine.getPersistedSnapshot(snapshot)) as unknown as { value: unknown; context: unknown; status: string };
         expect({ label, value: pure.value, status: pure.status }).toEqual({ label, value: row!.snapshot.value, status: row!.snapshot.status });
         expect({ label, context: pure.context }).toEqual({ label, context: row!.snapshot.context });
         replayed++;

@@ -52,29 +52,6 @@ export function edgesOf(path: { steps: readonly { state: AnyMachineSnapshot; eve
   return path.steps.slice(1).map((step, i) => ({ state: path.steps[i]!.state, event: step.event }));
 }
 
-/**
- * The shortest path to every distinct state, and each of them extended by one more step for every
- * sample event its end state takes: every transition reachable with the samples lies on some path.
- *
- * xstate/graph keeps one snapshot per serialized state, so a step's recorded state may come from
- * another route to the same serialized state; each path is therefore replayed from the start here,
- * its states are the ones its own events give, and a path whose replay refuses an event is dropped.
- */
-export function coveringPaths(machine: AnyStateMachine, options: PathOptions): MachinePath[] {
-  const filterEvents = (s: AnyMachineSnapshot, e: EventObject) => taken(machine, s, e).length > 0;
-  const serializeState = options.serializeState ?? ((s: AnyMachineSnapshot) => JSON.stringify(s.value));
-  const shortest = getShortestPaths(machine, { input: options.input, events: options.events as never[], filterEvents, serializeState });
-  const sequences = shortest.flatMap((p) => {
-    const events = edgesOf(p).map((e) => e.event);
-    const end = p.state as AnyMachineSnapshot;
-    return [events, ...options.events.filter((event) => filterEvents(end, event)).map((event) => [...events, event])];
-  });
-  return sequences.flatMap((events) => {
-    const replayed = replay(machine, options.input, events);
-    return replayed ? [replayed] : [];
-  });
-}
-
 /** The path `events` take from the machine's initial state; null when a state refuses one of them. */
 export function replay(machine: AnyStateMachine, input: unknown, events: readonly EventObject[]): MachinePath | null {
   let [state] = initialTransition(machine, input) as [AnyMachineSnapshot, unknown];
@@ -103,9 +80,15 @@ export function coverage(machine: AnyStateMachine, paths: readonly MachinePath[]
 }
 
 /**
- * A bounded selection of the covering paths, for replays that cost (a database, a server): the
- * shortest first, each kept only if it reaches a state node, takes a transition or ends in a status no
- * path kept before did, at most `cap`; then each kept path is replayed from the start (see coveringPaths).
+ * A bounded selection of generated paths, for replays that cost (a database, a server): the shortest
+ * path to every distinct state, and each extended by one more step for every sample event its end
+ * state takes (so every transition the samples reach lies on some candidate); the shortest first,
+ * each kept only if it reaches a state node, takes a transition or ends in a status no path kept before
+ * did, at most `cap`.
+ *
+ * xstate/graph keeps one snapshot per serialized state, so a step's recorded state may come from
+ * another route to the same serialized state; each kept path is therefore replayed from the start, its
+ * states are the ones its own events give, and a path whose replay refuses an event is passed over.
  */
 export function selectedPaths(machine: AnyStateMachine, options: PathOptions, cap: number): MachinePath[] {
   const filterEvents = (s: AnyMachineSnapshot, e: EventObject) => taken(machine, s, e).length > 0;
