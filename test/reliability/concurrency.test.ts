@@ -109,3 +109,24 @@ it(`${WRITERS} concurrent events spread over ${WRITERS / 5} versions: at most on
   // The row at seq n+1 was written by a writer that expected version n.
   expect(claimed).toEqual(claimed.map((_, i) => i + 1));
 });
+
+it(`${WRITERS} concurrent ACCEPTs of a mandatory report at the same version: one wins, its timers alone are written`, async () => {
+  const filed = await stack.client.call('POST', '/reports', TOKENS.school, { child: { childId: 'c-race-r', township: 'maluguo' }, triggers: ['ALONE_NO_GUARDIAN'], description: 'race' });
+  expect(filed.status).toBe(201);
+  const id = filed.body.id as string;
+  const before = await stack.rows('select count(*)::int as n from outbox where case_id = $1', [id]);
+  const results = await Promise.all(Array.from({ length: WRITERS }, () => send(id, { type: 'ACCEPT', expectedVersion: 1 })));
+  expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+  expect(results.filter((r) => r.status === 409)).toHaveLength(WRITERS - 1);
+  await expectConsistentHistory(id, 2);
+  // The acceptance deadline cancelled once; the dispatch and feedback deadlines armed once; the reporter told once.
+  const timers = await stack.rows('select name, status, created_seq from timers where case_id = $1 order by created_seq, name', [id]);
+  expect(timers.map((t) => [t.name, t.status, t.created_seq])).toEqual([
+    ['reportAccept', 'cancelled', 1],
+    ['dispatch', 'pending', 2],
+    ['reportFeedback', 'pending', 2],
+  ]);
+  const outbox = await stack.rows('select seq from outbox where case_id = $1 and seq = 2', [id]);
+  expect(outbox).toHaveLength(1);
+  expect((await stack.rows('select count(*)::int as n from outbox where case_id = $1', [id]))[0]!.n).toBe(before[0]!.n + 1);
+});
