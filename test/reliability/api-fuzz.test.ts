@@ -1,20 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { DefinitionRegistry, SYSTEM_ACTOR, SystemClock, WorkflowEngine } from '#shouhu/engine';
 import { Database, SqlCaseStore } from '#shouhu/persistence';
 import { CHANGBAI_POLICY, protectionDefinitionsFor } from '#shouhu/protection';
 import { TOKENS } from '../support/stack';
 import { MACHINE_SAMPLES } from './support/machine-samples';
-import {
-  fingerprint,
-  importMaluguoChild,
-  insertNotification,
-  OTHER_TOWNSHIP,
-  REGISTRY_CSV_HEADER,
-  ROLE_PEOPLE,
-  type ReliabilityStack,
-  startReliabilityStack,
-} from './support/reliability-stack';
+import { type FuzzFixtures, type FuzzRequest, protectionEvents, writeRequests } from './support/fuzz-requests';
+import { fingerprint, importMaluguoChild, insertNotification, type ReliabilityStack, startReliabilityStack } from './support/reliability-stack';
 
 /*
  * Property-based fuzzing (fast-check) of the HTTP write endpoints against the real API and
@@ -23,17 +14,18 @@ import {
  * bad content types and broken JSON. Properties: never a 5xx; a 4xx names an error and a message and
  * changes nothing in the database (one-query fingerprint before and after).
  *
- * FUZZ_RUNS (default 400) and FUZZ_SEED (default fixed) make longer or other runs reproducible.
+ * The requests: support/fuzz-requests.ts. FUZZ_RUNS (default 400) and FUZZ_SEED (default fixed) make
+ * longer or other runs reproducible.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 jest.setTimeout(Math.max(120_000, RUNS * 1_500));
 
 let stack: ReliabilityStack;
-const ids = { kernelCase: '', reportCase: '', inbox: '', channel: '' };
 const CHILD_ID = 'c-fuzz-1';
 const DEFINITIONS = protectionDefinitionsFor(CHANGBAI_POLICY);
-const protectionCases: Record<string, string> = {};
+/** Filled in before the first run; the requests read them when generated. */
+const fx: FuzzFixtures = { kernelCase: '', reportCase: '', inbox: '', channel: '', childId: CHILD_ID, protectionCases: {} };
 
 beforeAll(async () => {
   stack = await startReliabilityStack('fuzz');
@@ -41,10 +33,10 @@ beforeAll(async () => {
   const report = await stack.client.call('POST', '/reports', TOKENS.school, { child: { childId: CHILD_ID, township: 'maluguo' }, triggers: ['ALONE_NO_GUARDIAN'], description: 'fuzz' });
   const channel = await stack.client.call('POST', '/channels', TOKENS.police, { kind: 'email', target: 'duty@example.org' });
   expect([kernel.status, report.status, channel.status]).toEqual([201, 201, 201]);
-  ids.kernelCase = kernel.body.id;
-  ids.reportCase = report.body.id;
-  ids.channel = channel.body.id;
-  ids.inbox = await insertNotification(stack, ids.reportCase, 'maluguo-police');
+  fx.kernelCase = kernel.body.id;
+  fx.reportCase = report.body.id;
+  fx.channel = channel.body.id;
+  fx.inbox = await insertNotification(stack, fx.reportCase, 'maluguo-police');
   expect(await importMaluguoChild(stack, CHILD_ID)).toBeLessThan(300);
   // One case of every protection type in Maluguo, opened by the engine itself (as the worker's openCase does).
   const db = await Database.open({ kind: 'postgres', url: stack.databaseUrl });
@@ -53,7 +45,7 @@ beforeAll(async () => {
     for (const sample of MACHINE_SAMPLES) {
       const { subject, data } = sample.openings[0]!;
       const opened = await engine.open({ type: sample.type, subject, data, ownerUnitId: 'maluguo-town', jurisdictionPath: 'changbai/maluguo', actor: SYSTEM_ACTOR });
-      protectionCases[sample.type] = opened.case.id;
+      fx.protectionCases[sample.type] = opened.case.id;
     }
   } finally {
     await db.close();
@@ -63,169 +55,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
-
-// ---- values ----
-
-const TOKENS_ALL = [...Object.values(ROLE_PEOPLE).map((p) => p.token), OTHER_TOWNSHIP.token, TOKENS.otherPolice];
-const token = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...TOKENS_ALL) }, { weight: 1, arbitrary: fc.constantFrom(null, 'tok-nobody', 'Bearer', ' ') });
-
-/** Up to 1.2 MB of UTF-8 (the body limit is 1 MiB), printed short. */
-class Huge {
-  constructor(readonly bytes: number) {}
-  toJSON(): string {
-    return '长'.repeat(Math.floor(this.bytes / 3));
-  }
-  [fc.toStringMethod](): string {
-    return `Huge(${this.bytes} bytes)`;
-  }
-}
-const hugeString = fc.integer({ min: 10_000, max: 1_200_000 }).map((n) => new Huge(n));
-const unicode = fc.string({ unit: 'grapheme', maxLength: 40 });
-/** Objects and arrays nested `depth` deep, built only when the body is serialized (fast-check prints it short). */
-class Deep {
-  constructor(readonly depth: number) {}
-  toJSON(): unknown {
-    let v: unknown = 'leaf';
-    for (let i = 0; i < this.depth; i++) v = i % 2 ? [v] : { n: v };
-    return v;
-  }
-  [fc.toStringMethod](): string {
-    return `Deep(${this.depth})`;
-  }
-}
-const deep = fc.integer({ min: 20, max: 3_000 }).map((depth) => new Deep(depth));
-/** Any single field value, mostly the wrong type. */
-const weird: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constant(null),
-  fc.boolean(),
-  fc.integer(),
-  fc.double(),
-  fc.constantFrom(0, -1, 1.5, 2 ** 53, -0, '1', '', ' ', 'null', '__proto__', 'constructor', '../etc/passwd', '<script>', "'; drop table cases; --"),
-  fc.string({ maxLength: 30 }),
-  unicode,
-  fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }),
-  fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
-  { weight: 1, arbitrary: deep },
-  { weight: 1, arbitrary: hugeString },
-);
-
-/** An almost-valid body: as is, or one field dropped, replaced by a weird value, or an unknown field added; or anything at all. */
-function mutated(base: Record<string, unknown>, extraKeys: string[] = []): fc.Arbitrary<unknown> {
-  const keys = [...Object.keys(base), ...extraKeys, 'unknownField', '__proto__', '$at'];
-  return fc.oneof(
-    { weight: 1, arbitrary: fc.constant(base) },
-    { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...keys), weird).map(([k, v]) => ({ ...base, [k]: v })) },
-    ...(Object.keys(base).length > 0
-      ? [{ weight: 1, arbitrary: fc.constantFrom(...Object.keys(base)).map((k) => Object.fromEntries(Object.entries(base).filter(([key]) => key !== k))) }]
-      : []),
-    { weight: 1, arbitrary: fc.oneof(fc.jsonValue({ maxDepth: 3 }), weird) },
-  );
-}
-
-const caseTypes = ['kernel-deadline', 'mandatory-report', 'emergency', 'assessment', 'dropout-return', 'quarterly-return', 'no-such-type', 'Kernel', ''];
-const eventTypes = ['ACCEPT', 'NOTE', 'CLOSE', 'REMIND_LATER', 'DISPATCH', 'GIVE_FEEDBACK', 'CONCLUDE', 'HANDOVER', 'NO_SUCH_EVENT', 'xstate.after.acceptDeadline.kernel-deadline.awaitingAcceptance', 'xstate.init', 'a'.repeat(70), '__proto__'];
-const caseId = () => fc.constantFrom(ids.kernelCase, ids.reportCase, randomUUID(), 'not-a-uuid', '00000000-0000-0000-0000-000000000000', '%2e%2e%2fhealth');
-
-interface FuzzRequest {
-  label: string;
-  method: string;
-  path: string;
-  body: unknown;
-  /** Sent as is instead of JSON (broken JSON, CSV, form data). */
-  raw?: string;
-  contentType?: string | null;
-  token: string | null;
-}
-
-const openCase = fc.record({
-  body: mutated({ type: 'kernel-deadline', subject: { childId: 'c-f' }, ownerUnitId: 'maluguo-police' }, ['data', 'jurisdictionPath']).chain((b) =>
-    fc.constantFrom(...caseTypes).map((type) => (b && typeof b === 'object' && !Array.isArray(b) && 'type' in b && typeof (b as { type: unknown }).type === 'string' ? { ...b, type } : b)),
-  ),
-}).map(({ body }) => ({ label: 'POST /cases', method: 'POST', path: '/cases', body }));
-
-const sendEvent = fc
-  .record({
-    id: fc.constant(null).chain(() => caseId()),
-    type: fc.oneof(fc.constantFrom(...eventTypes), weird),
-    payload: fc.oneof(fc.constant(undefined), fc.constant({ text: 'n' }), fc.constant({ $at: 'x' }), fc.constant({ type: 'X' }), weird),
-    expectedVersion: fc.oneof(fc.constant(undefined), fc.constantFrom(1, 2, 3, 99, 0, -1, 1.5, '2', 2 ** 31, 2 ** 53)),
-    extra: fc.option(weird, { nil: undefined }),
-  })
-  .map(({ id, type, payload, expectedVersion, extra }) => ({
-    label: 'POST /cases/:id/events',
-    method: 'POST',
-    path: `/cases/${id}/events`,
-    body: { type, payload, expectedVersion, ...(extra === undefined ? {} : { colour: extra }) },
-  }));
-
-const fileReport = mutated({ child: { childId: 'c-f', township: 'maluguo' }, triggers: ['ALONE_NO_GUARDIAN'], description: 'fuzz' }).chain((body) =>
-  fc.oneof(
-    fc.constant(body),
-    fc.tuple(fc.constantFrom('childId', 'township', 'village', 'school', 'name', 'extra'), weird).map(([k, v]) => ({ child: { childId: 'c-f', township: 'maluguo', [k]: v }, triggers: ['MISSING'], description: 'x' })),
-    fc.array(fc.oneof(fc.constantFrom('ALONE_NO_GUARDIAN', 'NOT_A_TRIGGER', 'S1_PRIVATE_PARTS_INJURY'), unicode), { maxLength: 25 }).map((triggers) => ({ child: { childId: 'c-f', township: 'maluguo' }, triggers, description: 'x' })),
-    fc.constantFrom('atlantis', 'jinhua', 'maluguo').chain((township) => fc.constantFrom('maluguo-village', 'jinhua-village', 'maluguo-school', 'nowhere').map((village) => ({ child: { childId: 'c-f', township, village }, triggers: ['MISSING'], description: 'x' }))),
-  ).map((b) => ({ label: 'POST /reports', method: 'POST', path: '/reports', body: b })),
-);
-
-const CHILD = {
-  childId: 'c-new', name: '李小军', birthDate: '2015-09-10', sex: 'male', ethnicity: '汉族', householdRegistration: '长白县马鹿沟镇',
-  address: '马鹿沟村1组', township: 'maluguo', village: 'maluguo-village', health: '健康', living: 'with-parent',
-};
-const createChild = mutated(CHILD, ['idNumber', 'parents', 'entrustedGuardian', 'keyChild', 'boarding']).map((body) => ({ label: 'POST /children', method: 'POST', path: '/children', body }));
-const patchChild = fc
-  .tuple(fc.constantFrom(CHILD_ID, 'c-nobody', '..', 'c-' + 'x'.repeat(80), '%E9%95%BF'), mutated({ health: '健康' }, ['expectedVersion', 'living', 'birthDate', 'idNumber', 'township', 'childId', 'parents']))
-  .map(([id, body]) => ({ label: 'PATCH /children/:id', method: 'PATCH', path: `/children/${id}`, body }));
-
-const ROW = { childId: 'c-a1', childName: '王小明', township: 'maluguo', village: 'maluguo-village', className: '三年级二班', date: '2026-03-02', status: 'absent', reason: null };
-const attendance = fc.oneof(
-  fc.array(mutated(ROW), { maxLength: 4 }).map((rows) => ({ label: 'POST /schools/attendance', method: 'POST', path: '/schools/attendance', body: { rows } })),
-  mutated({ rows: [ROW] }).map((body) => ({ label: 'POST /schools/attendance', method: 'POST', path: '/schools/attendance', body })),
-  fc.array(fc.array(fc.oneof(fc.string({ maxLength: 12 }), unicode, fc.constantFrom('"', ',', '\n', 'absent', '2026-02-30')), { maxLength: 9 }), { maxLength: 5 }).map((rows) => ({
-    label: 'POST /schools/attendance (csv)',
-    method: 'POST',
-    path: '/schools/attendance',
-    body: undefined,
-    raw: ['childId,childName,township,village,className,date,status,reason', ...rows.map((r) => r.join(','))].join('\n'),
-    contentType: 'text/csv',
-  })),
-);
-const importChildren = fc
-  .tuple(fc.array(fc.array(fc.oneof(fc.string({ maxLength: 12 }), unicode, fc.constantFrom('"', ',', '独居', '2016-05-01', 'maluguo-village')), { maxLength: 13 }), { maxLength: 4 }), fc.constantFrom('', '?township=maluguo', '?township=jinhua', '?township=ATLANTIS', '?township=%00'))
-  .map(([rows, query]) => ({
-    label: 'POST /children/import',
-    method: 'POST',
-    path: `/children/import${query}`,
-    body: undefined,
-    raw: [REGISTRY_CSV_HEADER, ...rows.map((r) => r.join(','))].join('\n'),
-    contentType: 'text/csv',
-  }));
-const ack = fc.constantFrom('inbox', 'random', 'bad').map((which) => ({
-  label: 'POST /inbox/:id/ack',
-  method: 'POST',
-  path: `/inbox/${which === 'inbox' ? ids.inbox : which === 'random' ? randomUUID() : 'x%20y'}/ack`,
-  body: undefined,
-}));
-const channels = fc.oneof(
-  mutated({ kind: 'webhook', target: 'https://example.org/hook', secret: 'a-long-enough-secret' }).map((body) => ({ label: 'POST /channels', method: 'POST', path: '/channels', body })),
-  fc.constantFrom('channel', 'random', 'bad').map((which) => ({ label: 'DELETE /channels/:id', method: 'DELETE', path: `/channels/${which === 'channel' ? ids.channel : which === 'random' ? randomUUID() : 'nope'}`, body: undefined })),
-);
-const quarterly = mutated({ quarter: '2026-Q2' }).map((body) => ({ label: 'POST /registry/quarterly-returns', method: 'POST', path: '/registry/quarterly-returns', body }));
-
-/** The same requests with a broken body or content type. */
-const badEncoding = fc
-  .tuple(
-    fc.constantFrom('/cases', `/cases/{case}/events`, '/reports', '/children', '/schools/attendance', '/registry/quarterly-returns', '/channels'),
-    fc.oneof(fc.constantFrom('{"type":', '{', '[', 'null', '"str"', '1e999', '{"a":1}{"b":2}', '\u0000', '{"__proto__":{"polluted":1}}', ''), fc.string({ maxLength: 30 }), unicode),
-    fc.constantFrom('application/json', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/csv', 'application/xml', null),
-  )
-  .map(([path, raw, contentType]) => ({ label: `POST ${path} (raw ${contentType})`, method: 'POST', path: path.replace('{case}', ids.kernelCase), body: undefined, raw, contentType }));
-
-const request: fc.Arbitrary<FuzzRequest> = fc
-  .tuple(
-    fc.oneof(openCase, { weight: 3, arbitrary: sendEvent }, fileReport, createChild, patchChild, attendance, importChildren, ack, channels, quarterly, { weight: 2, arbitrary: badEncoding }),
-    token,
-  )
-  .map(([r, t]) => ({ ...r, token: t }) as FuzzRequest);
 
 // ---- the property ----
 
@@ -291,7 +120,7 @@ async function fuzz(requests: fc.Arbitrary<FuzzRequest>, runs: number, seed: num
 }
 
 it(`the write endpoints under ${RUNS} random requests (seed ${SEED}): never a 5xx; a refused request names its error and changes nothing`, async () => {
-  const { statuses, labels } = await fuzz(request, RUNS, SEED);
+  const { statuses, labels } = await fuzz(writeRequests(fx), RUNS, SEED);
   console.log(`api-fuzz seed ${SEED}: ${RUNS} runs; statuses ${JSON.stringify(statuses)}; endpoints ${JSON.stringify(labels)}`);
   // The run covered the ground: refusals of many kinds and some accepted writes.
   const seen = Object.keys(statuses).map(Number);
@@ -299,26 +128,8 @@ it(`the write endpoints under ${RUNS} random requests (seed ${SEED}): never a 5x
   expect(seen.some((s) => s < 300)).toBe(true);
 });
 
-/**
- * Every person's event of every protection case type, sent by a role allowed to send it on a case it
- * sees, with the sample's fields mutated (wrong types reach the machines' guards and actions).
- */
-const protectionEvent: fc.Arbitrary<FuzzRequest> = fc
-  .constantFrom(...MACHINE_SAMPLES.flatMap((sample) => sample.events.filter((e) => !e.type.startsWith('xstate.')).map((event) => ({ sample, event }))))
-  .chain(({ sample, event }) => {
-    const { type, $at: _at, $actor: _actor, ...fields } = event;
-    const roles = DEFINITIONS.find((d) => d.id === sample.type)!.permissions.events[type]!;
-    return fc.tuple(mutated(fields), fc.constantFrom(...roles)).map(([payload, role]) => ({
-      label: `${sample.type} ${type}`,
-      method: 'POST',
-      path: `/cases/${protectionCases[sample.type]}/events`,
-      body: { type, payload },
-      token: ROLE_PEOPLE[role]!.token,
-    }));
-  });
-
 it(`protection events with mutated fields, ${RUNS} runs (seed ${SEED + 1}): never a 5xx; a refused event changes nothing`, async () => {
-  const { statuses } = await fuzz(protectionEvent, RUNS, SEED + 1);
+  const { statuses } = await fuzz(protectionEvents(fx, DEFINITIONS), RUNS, SEED + 1);
   console.log(`api-fuzz protection events seed ${SEED + 1}: ${RUNS} runs; statuses ${JSON.stringify(statuses)}`);
   expect(Object.keys(statuses).map(Number).some((s) => s < 300)).toBe(true);
 });
