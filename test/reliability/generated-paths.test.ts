@@ -81,7 +81,8 @@ async function replayThroughEngine(def: CaseDefinition, opening: Opening, path: 
 /** The stored history, replayed into a fresh pure run of the machine. */
 async function replayHistory(def: CaseDefinition, caseId: string) {
   const [row] = await rows('select subject, data, owner_unit_id from cases where id = ?', [caseId]);
-  const history = await historyOf({ rows: async <T>(sql: string, params: unknown[] = []) => (await rows(sql.replace(/\$1/g, '?'), params)) as T[] }, caseId);
+  // historyOf writes pg's `$n` placeholders; MikroORM's execute takes `?`.
+  const history = await historyOf({ rows: async <T>(sql: string, params: unknown[] = []) => (await rows(sql.replace(/\$\d+/g, '?'), params)) as T[] }, caseId);
   const input = machineInput(def, { caseId, subject: row!.subject, data: row!.data, policy: def.policy, openedAt: history[0]!.at, ownerUnitId: row!.owner_unit_id });
   let [snapshot] = initialTransition(def.machine, input);
   for (const h of history.slice(1)) {
