@@ -27,5 +27,6 @@ module.exports = {
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
     // The console: its API and the built page in headless Chromium (playwright-core, Debian's /usr/bin/chromium).
     { ...common, displayName: 'console', testMatch: ['<rootDir>/test/console/**/*.test.ts'] },
+    { ...common, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.test.ts'] },
   ],
 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, BadRequestError, type Clock, ConflictError, NotFoundError, UnprocessableError } from '#shouhu/engine';
+import { type Actor, BadRequestError, type Clock, ConflictError, NotFoundError, SYSTEM_ROLE, UnprocessableError } from '#shouhu/engine';
 import type { Database } from '#shouhu/persistence';
 import { localDate } from './dates';
 import { mergeFiles, type MergeResult } from './merge';
@@ -39,6 +39,16 @@ export interface ImportTransactionHooks {
   commit?: (em: Tx, result: ImportResult) => Promise<void>;
 }
 
+/**
+ * A township's staff and the units below it (its police station, villages, schools) see their own
+ * township's files, as `list` does; county units see every file. Another township's file is not found.
+ */
+function seesTownship(actor: Actor | undefined, township: string): boolean {
+  if (!actor || actor.role === SYSTEM_ROLE) return true;
+  const own = actor.jurisdictionPath.split('/')[1];
+  return own === undefined || own === township;
+}
+
 /** The registry: one file per child (一人一档案), every change versioned, full reads logged. */
 export class ChildRegistry {
   constructor(
@@ -65,7 +75,7 @@ export class ChildRegistry {
   async get(childId: string, actor: Actor): Promise<ChildView & { mergedInto: string | null }> {
     const em = this.db.em();
     const file = await loadFile(em, childId);
-    if (!file) throw new NotFoundError('child', childId);
+    if (!file || !seesTownship(actor, file.township)) throw new NotFoundError('child', childId);
     if (!mayReadFullFile(actor.role)) return maskedView(file) as ChildView & { mergedInto: string | null };
     await em.execute('insert into child_file_reads (id, child_id, user_id, unit_id, role, at) values (?, ?, ?, ?, ?, ?)', [
       randomUUID(), childId, actor.userId, actor.unitId, actor.role, this.clock.now(),
@@ -79,7 +89,8 @@ export class ChildRegistry {
    */
   async history(childId: string, actor?: Actor): Promise<ChildVersion[]> {
     const em = this.db.em();
-    if (!(await loadFile(em, childId))) throw new NotFoundError('child', childId);
+    const file = await loadFile(em, childId);
+    if (!file || !seesTownship(actor, file.township)) throw new NotFoundError('child', childId);
     const rows = await em.execute(
       `with recursive fam(id) as (select ?::text union select c.child_id from children c join fam on c.merged_into = fam.id)
        select v.* from child_versions v join fam on v.child_id = fam.id order by v.changed_at, v.child_id = ? , v.version`,
@@ -235,7 +246,7 @@ export class ChildRegistry {
 
   private async updateIn(em: Tx, childId: string, patch: ChildPatch, actor: Actor, expectedVersion?: number): Promise<ChildFile> {
     const current = await loadFile(em, childId, true);
-    if (!current) throw new NotFoundError('child', childId);
+    if (!current || !seesTownship(actor, current.township)) throw new NotFoundError('child', childId);
     if (current.mergedInto) throw new UnprocessableError(`file ${childId} was merged into ${current.mergedInto}`, { childId, mergedInto: current.mergedInto });
     if (expectedVersion !== undefined && expectedVersion !== current.version) {
       throw new ConflictError(`file ${childId} is at version ${current.version}, not ${expectedVersion}`, { childId, expectedVersion, version: current.version });

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 
 const CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -25,6 +25,7 @@ export class ChildRefDto {
 
 export class FileReportDto {
   @ApiProperty({ type: ChildRefDto })
+  @IsObject({ message: 'child must be an object: {childId, township, village?, school?}' })
   @ValidateNested()
   @Type(() => ChildRefDto)
   child!: ChildRefDto;

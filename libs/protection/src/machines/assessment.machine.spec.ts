@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { type AnyMachineSnapshot, type AnyStateNode, type EventObject, initialTransition, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
+import { allTransitionKeys, edgesOf as edges, stateNodes as nodes, transitionKey as key } from '../testing/paths';
 import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import { type AssessmentContext, assessmentDefinition, assessmentMachine as machine } from './assessment.machine';
 import { machinePolicy, type ProtectionInput } from './machine-kit';
@@ -328,12 +329,8 @@ const abstract = (s: AnyMachineSnapshot) => {
   return [s.value, c.assessment?.guardianship, c.placement, !!c.interventionRequestedAt, c.referrals.map((r) => `${r.service}:${r.status}${r.escalated ? '!' : ''}${r.replacedBy ? '>' : ''}`)];
 };
 const taken = (s: AnyMachineSnapshot, e: EventObject) => machine.getTransitionData(s as never, e as never);
-const nodes = (n: AnyStateNode): AnyStateNode[] => [n, ...Object.values(n.states).flatMap(nodes)];
 const ALL_NODES = nodes(machine.root).filter((n) => n !== machine.root);
-const ALL_TRANSITIONS = nodes(machine.root).flatMap((n) => [...n.transitions].flatMap(([type, ts]) => ts.map((_, i) => `${n.id} ${type} #${i}`)));
-/** The paths' steps hold the state *after* each event (the first is `xstate.init`): pair each event with the state before it. */
-const edges = (p: { steps: { state: AnyMachineSnapshot; event: EventObject }[] }) => p.steps.slice(1).map((st, i) => ({ state: p.steps[i]!.state, event: st.event }));
-const key = (t: { source: AnyStateNode; eventType: string }) => `${t.source.id} ${t.eventType} #${t.source.transitions.get(t.eventType)!.indexOf(t as never)}`;
+const ALL_TRANSITIONS = allTransitionKeys(machine);
 
 describe('assessment: generated paths', () => {
   it('shortest paths, each extended by every event its end state takes, reach every state node and take every transition', () => {

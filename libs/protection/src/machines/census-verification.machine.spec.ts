@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { type AnyMachineSnapshot, type AnyStateNode, type EventObject, initialTransition, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
+import { allTransitionKeys, edgesOf as edges, stateNodes as nodes, transitionKey as key } from '../testing/paths';
 import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import { type CensusContext, censusVerificationDefinition, censusVerificationMachine as machine } from './census-verification.machine';
 import { machinePolicy } from './machine-kit';
@@ -153,12 +154,9 @@ describe('censusVerificationDefinition', () => {
 });
 
 // ---- generated paths -------------------------------------------------------------------------
-const nodes = (n: AnyStateNode): AnyStateNode[] => [n, ...Object.values(n.states).flatMap(nodes)];
 const ALL_NODES = nodes(machine.root);
-const ALL_TRANSITIONS = ALL_NODES.flatMap((n) => [...n.transitions].flatMap(([type, ts]) => ts.map((_, i) => `${n.id} ${type} #${i}`)));
-const key = (t: { source: AnyStateNode; eventType: string }) => `${t.source.id} ${t.eventType} #${t.source.transitions.get(t.eventType)!.indexOf(t as never)}`;
+const ALL_TRANSITIONS = allTransitionKeys(machine);
 const taken = (s: AnyMachineSnapshot, e: EventObject) => machine.getTransitionData(s as never, e as never);
-const edges = (p: { steps: { state: AnyMachineSnapshot; event: EventObject }[] }) => p.steps.slice(1).map((st, i) => ({ state: p.steps[i]!.state, event: st.event }));
 const SAMPLE = [SUBMIT, REVIEW, VERIFY([]), VERIFY([D1]), VERIFY(['bad']), RESOLVE(), { type: 'CLOSE' }, ...Object.values(TIMER).map((type) => ({ type }))] as never[];
 const filterEvents = (s: AnyMachineSnapshot, e: EventObject) => taken(s, e).length > 0;
 const serializeState = (s: AnyMachineSnapshot) => JSON.stringify([s.value, ctx(s).verifications.length > 0]);

@@ -1,6 +1,7 @@
 import { DateTime, Duration } from 'luxon';
 import { type AnyMachineSnapshot, type AnyStateNode, type EventObject, initialTransition, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
+import { stateNodes } from '../testing/paths';
 import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import type { DeadlineRule } from '../policy/policy.types';
 import { emergencyDefinition, emergencyMachine as machine, type EmergencySituation } from './emergency.machine';
@@ -220,9 +221,6 @@ describe('emergencyDefinition', () => {
 
 // ---- generated paths, one traversal per situation: nothing in the machine is left unreached ----
 
-function stateNodes(node: AnyStateNode): AnyStateNode[] {
-  return [node, ...Object.values(node.states).flatMap(stateNodes)];
-}
 const allTransitions = stateNodes(machine.root).flatMap((n) => [...n.transitions.keys()].map((e) => `${n.id} ${e}`));
 const SAMPLE_EVENTS = [
   { type: 'SEARCH', $at: ORDERED },

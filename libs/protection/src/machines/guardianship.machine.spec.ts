@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { type AnyMachineSnapshot, type AnyStateNode, type EventObject, initialTransition, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
+import { allTransitionKeys, edgesOf as edges, stateNodes as allNodes, transitionKey as key } from '../testing/paths';
 import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import { type GuardianshipContext, guardianshipDefinition, guardianshipMachine as machine } from './guardianship.machine';
 import { machinePolicy, type ProtectionInput } from './machine-kit';
@@ -251,12 +252,8 @@ const SAMPLE_EVENTS = [
 ] as AnyEvent[];
 
 const taken = (s: AnyMachineSnapshot, e: EventObject) => machine.getTransitionData(s as never, e as never);
-const allNodes = (n: AnyStateNode): AnyStateNode[] => [n, ...Object.values(n.states).flatMap(allNodes)];
 const ALL_NODES = allNodes(machine.root).filter((n) => n !== machine.root);
-const ALL_TRANSITIONS = allNodes(machine.root).flatMap((n) => [...n.transitions].flatMap(([type, ts]) => ts.map((_, i) => `${n.id} ${type} #${i}`)));
-const key = (t: { source: AnyStateNode; eventType: string }) => `${t.source.id} ${t.eventType} #${t.source.transitions.get(t.eventType)!.indexOf(t as never)}`;
-/** The paths' steps hold the state *after* each event (the first is `xstate.init`): pair each event with the state before it. */
-const edges = (p: { steps: { state: AnyMachineSnapshot; event: EventObject }[] }) => p.steps.slice(1).map((st, i) => ({ state: p.steps[i]!.state, event: st.event }));
+const ALL_TRANSITIONS = allTransitionKeys(machine);
 const options = {
   input,
   events: SAMPLE_EVENTS as never[],

@@ -1,6 +1,7 @@
 import { DateTime, Duration } from 'luxon';
 import { type AnyMachineSnapshot, type AnyStateNode, type EventObject, initialTransition, transition } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
+import { allTransitionKeys, stateNodes as nodes, transitionKey as key } from '../testing/paths';
 import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import { type KeyChildContext, keyChildVisitsDefinition, keyChildVisitsMachine as machine } from './key-child-visits.machine';
 import { machinePolicy } from './machine-kit';
@@ -93,10 +94,8 @@ describe('key-child visits', () => {
   });
 });
 
-const nodes = (n: AnyStateNode): AnyStateNode[] => [n, ...Object.values(n.states).flatMap(nodes)];
 const ALL_NODES = nodes(machine.root);
-const ALL_TRANSITIONS = ALL_NODES.flatMap((n) => [...n.transitions].flatMap(([type, ts]) => ts.map((_, i) => `${n.id} ${type} #${i}`)));
-const key = (t: { source: AnyStateNode; eventType: string }) => `${t.source.id} ${t.eventType} #${t.source.transitions.get(t.eventType)!.indexOf(t as never)}`;
+const ALL_TRANSITIONS = allTransitionKeys(machine);
 const taken = (s: AnyMachineSnapshot, e: EventObject) => machine.getTransitionData(s as never, e as never);
 const SAMPLE = [VISIT(OPENED), VISIT(OPENED, true), VISIT(OPENED, false, ''), { type: 'END', reason: 'moved away' }, { type: TIMER }] as never[];
 

@@ -1,6 +1,7 @@
 import { DateTime, Duration } from 'luxon';
 import { type AnyMachineSnapshot, type AnyStateNode, type EventObject, initialTransition, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
+import { allTransitionKeys, edgesOf as edges, stateNodes as nodes, transitionKey as key } from '../testing/paths';
 import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import type { DeadlineRule, ProtectionPolicy } from '../policy/policy.types';
 import { machinePolicy, type ProtectionInput } from './machine-kit';
@@ -201,9 +202,8 @@ describe('schoolAbsenceDefinition', () => {
 });
 
 // ---- generated paths -------------------------------------------------------------------------
-const nodes = (n: AnyStateNode): AnyStateNode[] => [n, ...Object.values(n.states).flatMap(nodes)];
 const ALL_NODES = nodes(machine.root);
-const ALL_TRANSITIONS = ALL_NODES.flatMap((n) => [...n.transitions].flatMap(([type, ts]) => ts.map((_, i) => `${n.id} ${type} #${i}`)));
+const ALL_TRANSITIONS = allTransitionKeys(machine);
 const EVENT_TYPES = [...new Set(ALL_NODES.flatMap((n) => [...n.transitions.keys()]).filter((t) => !t.startsWith('xstate.')))].sort();
 const T = '2026-03-03T09:00:00+08:00';
 const SAMPLE_EVENTS = [
@@ -220,8 +220,6 @@ const SAMPLE_EVENTS = [
 ] as never[];
 const ALLOWED_ACTIONS = new Set(['xstate.raise', 'xstate.cancel', 'notify', 'openCase']);
 const taken = (s: AnyMachineSnapshot, e: EventObject) => machine.getTransitionData(s as never, e as never);
-const key = (t: { source: AnyStateNode; eventType: string }) => `${t.source.id} ${t.eventType} #${t.source.transitions.get(t.eventType)!.indexOf(t as never)}`;
-const edges = (p: { steps: { state: AnyMachineSnapshot; event: EventObject }[] }) => p.steps.slice(1).map((st, i) => ({ state: p.steps[i]!.state, event: st.event }));
 const serializeState = (s: AnyMachineSnapshot) => JSON.stringify([s.value, ctx(s).absentDays.length > 1]);
 
 describe('school absence: generated paths', () => {

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { type AnyMachineSnapshot, type AnyStateNode, type EventObject, initialTransition, transition } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
+import { allTransitionKeys, edgesOf as edges, stateNodes as nodes, transitionKey as key } from '../testing/paths';
 import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import { machinePolicy } from './machine-kit';
 import { type YearlySummaryContext, yearlySummaryDefinition, yearlySummaryMachine as machine } from './yearly-summary.machine';
@@ -101,12 +102,9 @@ describe('yearly summary', () => {
   });
 });
 
-const nodes = (n: AnyStateNode): AnyStateNode[] => [n, ...Object.values(n.states).flatMap(nodes)];
 const ALL_NODES = nodes(machine.root);
-const ALL_TRANSITIONS = ALL_NODES.flatMap((n) => [...n.transitions].flatMap(([type, ts]) => ts.map((_, i) => `${n.id} ${type} #${i}`)));
-const key = (t: { source: AnyStateNode; eventType: string }) => `${t.source.id} ${t.eventType} #${t.source.transitions.get(t.eventType)!.indexOf(t as never)}`;
+const ALL_TRANSITIONS = allTransitionKeys(machine);
 const taken = (s: AnyMachineSnapshot, e: EventObject) => machine.getTransitionData(s as never, e as never);
-const edges = (p: { steps: { state: AnyMachineSnapshot; event: EventObject }[] }) => p.steps.slice(1).map((st, i) => ({ state: p.steps[i]!.state, event: st.event }));
 const SAMPLE = [SUBMIT('2026-12-10T10:00:00+08:00'), SUBMIT('2026-12-10T10:00:00+08:00', ''), { type: 'ACKNOWLEDGE' }, { type: TIMER.reminder, $at: REMIND }, { type: TIMER.due, $at: DUE }] as never[];
 
 it('yearly summary: generated paths from the three openings reach every resting state and take every transition', () => {
