@@ -201,12 +201,12 @@ describe.each(targets)('case store contract on %s', (_label, openTarget) => {
     let reads = 0;
     let release!: () => void;
     const allRead = new Promise<void>((resolve) => (release = resolve));
-    const findCase = async (id: string) => {
-      const row = await store.findCase(id);
+    const loadCase = async (id: string) => {
+      const loaded = await store.loadCase(id);
       if (++reads === 10) release();
-      return allRead.then(() => row);
+      return allRead.then(() => loaded);
     };
-    const gated: SqlCaseStore = Object.create(store, { findCase: { value: findCase } });
+    const gated: SqlCaseStore = Object.create(store, { loadCase: { value: loadCase } });
     const engine = new WorkflowEngine(registry, gated, clock);
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) => engine.apply({ caseId: c.id, type: 'NOTE', payload: { text: `note ${i}` }, actor: police, expectedVersion: 1 })),
