@@ -34,6 +34,9 @@ class Params {
   }
 }
 
+/** division_by_zero: raised on purpose by a firing commit whose timer was settled meanwhile. */
+export const TIMER_SETTLED_SQLSTATE = '22012';
+
 export interface Statement {
   sql: string;
   params: unknown[];
@@ -52,8 +55,8 @@ export const PENDING_TIMERS_SQL = `select * from timers where case_id = $1::uuid
 /**
  * One statement: `head` writes the case (an INSERT for a new case, else an UPDATE guarded by the
  * expected version) and every other write hangs off `head`, so a lost race writes nothing and
- * returns `head = 0`. `fired` reports whether the firing timer was still pending; the caller runs
- * that variant inside a transaction and rolls back when it was not.
+ * returns `head = 0`. When a timer fires, the statement fails with division_by_zero
+ * (TIMER_SETTLED_SQLSTATE) if that timer was no longer pending, so nothing of it remains.
  */
 export function commitStatement(batch: CommitBatch): Statement {
   const p = new Params();
@@ -117,8 +120,18 @@ export function commitStatement(batch: CommitBatch): Statement {
         status text, attempts int, last_error text, request_id text, created_at timestamptz, done_at timestamptz)
       where exists (select 1 from head))`);
   }
-  const fired = batch.firedTimerId ? '(select count(*) from fired)::int' : '0';
-  return { sql: `with ${ctes.join(',\n')}\nselect (select count(*) from head)::int as head, ${fired} as fired`, params: p.values };
+  if (!batch.firedTimerId) {
+    return { sql: `with ${ctes.join(',\n')}\nselect (select count(*) from head)::int as head`, params: p.values };
+  }
+  // `fired` only runs after `head` succeeded, so the counts differ only when the case row was written
+  // but the timer was settled meanwhile. The division by zero then fails the whole statement (SQL has
+  // no RAISE), which rolls back every write of it; the store reports that error code as a conflict.
+  return {
+    sql: `with ${ctes.join(',\n')}
+      select (select count(*) from head)::int as head,
+        1 / ((select count(*) from head) = (select count(*) from fired))::int as timer_still_pending`,
+    params: p.values,
+  };
 }
 
 type Row = Record<string, unknown>;
@@ -174,6 +187,23 @@ export function timerRowOf(r: Row): TimerRow {
     createdSeq: r.created_seq as number,
     createdAt: toDate(r.created_at),
     settledAt: toDateOrNull(r.settled_at),
+  };
+}
+
+export function outboxRowOf(r: Row): OutboxRow {
+  return {
+    id: r.id as string,
+    caseId: r.case_id as string,
+    seq: r.seq as number,
+    action: r.action as string,
+    params: r.params as Record<string, unknown>,
+    meta: r.meta as Record<string, unknown>,
+    status: r.status as OutboxRow['status'],
+    attempts: r.attempts as number,
+    lastError: (r.last_error as string | null) ?? null,
+    requestId: (r.request_id as string | null) ?? null,
+    createdAt: toDate(r.created_at),
+    doneAt: toDateOrNull(r.done_at),
   };
 }
 

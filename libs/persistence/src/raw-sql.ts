@@ -45,21 +45,6 @@ export class RawSql {
     return this.withConnection((session) => session.query<R>(sql, params));
   }
 
-  /** BEGIN … COMMIT on one connection; ROLLBACK when `work` throws (its error is rethrown). */
-  async transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
-    return this.withConnection(async (session) => {
-      await session.query('begin');
-      try {
-        const result = await work(session);
-        await session.query('commit');
-        return result;
-      } catch (err) {
-        await session.query('rollback').catch(() => undefined);
-        throw err;
-      }
-    });
-  }
-
   private async withConnection<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     const client = this.pool;
     const connection = await client.acquireConnection();

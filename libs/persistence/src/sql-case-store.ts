@@ -1,14 +1,13 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { CaseListQuery, CaseRow, CaseStore, CommitBatch, HistoryRow, LoadedCase, TimerRow, TimerStatus } from '#shouhu/engine';
 import { ConflictError } from '#shouhu/engine';
-import { caseRowOf, commitStatement, FIND_CASE_SQL, FIND_TIMER_SQL, LOAD_CASE_SQL, loadedCaseOf, PENDING_TIMERS_SQL, timerRowOf } from './case-sql';
+import { caseRowOf, commitStatement, TIMER_SETTLED_SQLSTATE, FIND_CASE_SQL, FIND_TIMER_SQL, LOAD_CASE_SQL, loadedCaseOf, PENDING_TIMERS_SQL, timerRowOf } from './case-sql';
 import type { Database } from './database';
 import { CaseEntity, CaseEventEntity, TimerEntity } from './entities/case.entities';
 import { RawSql } from './raw-sql';
 
 /**
- * The engine's CaseStore on PostgreSQL or PGlite: one statement per commit (one transaction when a
- * timer fires), an optimistic version. The hot path (load, commit, timers) is plain SQL on the
+ * The engine's CaseStore on PostgreSQL or PGlite: one statement per commit, an optimistic version. The hot path (load, commit, timers) is plain SQL on the
  * ORM's pool; lists and history, read less often, still go through MikroORM.
  */
 export class SqlCaseStore implements CaseStore {
@@ -34,20 +33,15 @@ export class SqlCaseStore implements CaseStore {
       ...(batch.expectedVersion === null ? {} : { expectedVersion: batch.expectedVersion }),
     });
     try {
-      if (!batch.firedTimerId) {
-        // One statement is one transaction: a lost race updates no case row and so writes nothing.
-        const { rows } = await this.sql.query<{ head: number }>(statement.sql, statement.params);
-        if (rows[0]?.head !== 1) throw stale();
-        return;
-      }
-      await this.sql.transaction(async (tx) => {
-        const { rows } = await tx.query<{ head: number; fired: number }>(statement.sql, statement.params);
-        if (rows[0]?.head !== 1) throw stale();
-        if (rows[0].fired !== 1) throw new ConflictError(`timer ${batch.firedTimerId} is no longer pending`);
-      });
+      // One statement is one transaction: a lost race updates no case row and so writes nothing.
+      const { rows } = await this.sql.query<{ head: number }>(statement.sql, statement.params);
+      if (rows[0]?.head !== 1) throw stale();
     } catch (err) {
       // Two writers of the same case (or of a case with the same chosen id): the loser's statement is rolled back whole.
       if (err instanceof UniqueConstraintViolationException && /\b(cases|case_events)_pkey\b/.test(err.message)) throw stale();
+      if (batch.firedTimerId && (err as { code?: unknown }).code === TIMER_SETTLED_SQLSTATE) {
+        throw new ConflictError(`timer ${batch.firedTimerId} is no longer pending`);
+      }
       throw err;
     }
   }

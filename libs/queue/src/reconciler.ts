@@ -1,5 +1,5 @@
 import type { Clock } from '#shouhu/engine';
-import type { SqlDispatchStore } from '#shouhu/persistence';
+import type { SqlDispatchStore, TimerDue } from '#shouhu/persistence';
 import type { DispatchQueues } from './dispatch-queues';
 
 export interface ReconcileSettings {
@@ -26,18 +26,24 @@ export class Reconciler {
     return { timers: await this.rearmTimers(), effects: await this.relayOutbox() };
   }
 
+  /**
+   * Pages pending timers (id and due time only) and re-arms those Redis lacks. The next page is read
+   * from PostgreSQL while the current one is checked and added in Redis.
+   */
   async rearmTimers(): Promise<number> {
     const pageSize = this.settings.pageSize ?? 5000;
     const until = new Date(this.clock.now().getTime() + this.settings.horizonMs);
-    let cursor: { dueAt: Date; id: string } | null = null;
+    const fetch = (after: TimerDue | null) => this.store.pendingTimerDuesBefore(until, after, pageSize);
+    let next = fetch(null);
     let count = 0;
     for (;;) {
-      const page = await this.store.pendingTimersDueBefore(until, cursor, pageSize);
+      const page = await next;
       if (page.length === 0) return count;
-      await this.queues.scheduleTimers(page, this.clock.now());
-      count += page.length;
       const last = page[page.length - 1]!;
-      cursor = { dueAt: last.dueAt, id: last.id };
+      next = page.length < pageSize ? Promise.resolve([]) : fetch(last);
+      next.catch(() => undefined); // awaited on the next turn; not unhandled if this turn throws first
+      await this.queues.rearmTimers(page, this.clock.now());
+      count += page.length;
     }
   }
 
