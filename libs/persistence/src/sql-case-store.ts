@@ -1,14 +1,25 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { CaseListQuery, CaseRow, CaseStore, CommitBatch, HistoryRow, LoadedCase, TimerRow, TimerStatus } from '#shouhu/engine';
 import { ConflictError } from '#shouhu/engine';
-import { caseRowOf, commitStatement, TIMER_SETTLED_SQLSTATE, FIND_CASE_SQL, FIND_TIMER_SQL, LOAD_CASE_SQL, loadedCaseOf, PENDING_TIMERS_SQL, timerRowOf } from './case-sql';
+import {
+  caseRowOf,
+  commitStatement,
+  FIND_CASE_SQL,
+  FIND_TIMER_SQL,
+  LOAD_CASE_SQL,
+  loadedCaseOf,
+  PENDING_TIMERS_SQL,
+  TIMER_SETTLED_SQLSTATE,
+  timerRowOf,
+} from './case-sql';
 import type { Database } from './database';
 import { CaseEntity, CaseEventEntity, TimerEntity } from './entities/case.entities';
 import { RawSql } from './raw-sql';
 
 /**
- * The engine's CaseStore on PostgreSQL or PGlite: one statement per commit, an optimistic version. The hot path (load, commit, timers) is plain SQL on the
- * ORM's pool; lists and history, read less often, still go through MikroORM.
+ * The engine's CaseStore on PostgreSQL or PGlite: one statement per commit, an optimistic version.
+ * The hot path (load, commit, timers) is plain SQL on the ORM's pool; lists and history, read less
+ * often, still go through MikroORM.
  */
 export class SqlCaseStore implements CaseStore {
   private readonly sql: RawSql;
