@@ -27,24 +27,29 @@ export class Reconciler {
   }
 
   /**
-   * Pages pending timers (id and due time only) and re-arms those Redis lacks. The next page is read
-   * from PostgreSQL while the current one is checked and added in Redis.
+   * Pages pending timers (id and due time only) and re-arms those Redis lacks. Three things overlap:
+   * reading the next page from PostgreSQL, preparing this page's jobs, and Redis running the
+   * previous page's (at most two pages are in flight).
    */
   async rearmTimers(): Promise<number> {
     const pageSize = this.settings.pageSize ?? 5000;
     const until = new Date(this.clock.now().getTime() + this.settings.horizonMs);
-    const fetch = (after: TimerDue | null) => this.store.pendingTimerDuesBefore(until, after, pageSize);
+    const fetch = (after: TimerDue | null) => quiet(this.store.pendingTimerDuesBefore(until, after, pageSize));
     let next = fetch(null);
+    let previous: Promise<unknown> = Promise.resolve();
     let count = 0;
     for (;;) {
       const page = await next;
-      if (page.length === 0) return count;
+      if (page.length === 0) break;
       const last = page[page.length - 1]!;
       next = page.length < pageSize ? Promise.resolve([]) : fetch(last);
-      next.catch(() => undefined); // awaited on the next turn; not unhandled if this turn throws first
-      await this.queues.rearmTimers(page, this.clock.now());
+      const arming = quiet(this.queues.rearmTimers(page, this.clock.now()));
+      await previous;
+      previous = arming;
       count += page.length;
     }
+    await previous;
+    return count;
   }
 
   async relayOutbox(): Promise<number> {
@@ -60,4 +65,10 @@ export class Reconciler {
       cursor = page[page.length - 1]!.id;
     }
   }
+}
+
+/** Marks a promise as handled: it is awaited later, and may reject before the loop gets to it. */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
