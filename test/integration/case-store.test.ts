@@ -237,11 +237,11 @@ describe.each(targets)('case store contract on %s', (_label, openTarget) => {
     clock.advance(2000);
     // The engine reads the pending timer and the case; then, before its commit, the timer is settled elsewhere.
     const gated: SqlCaseStore = Object.create(store, {
-      loadCase: {
+      loadTimer: {
         value: async (id: string) => {
-          const loaded = await store.loadCase(id);
+          const found = await store.loadTimer(id);
           await q(`update timers set status = 'stale', settled_at = now() where id = ?`, [timerId]);
-          return loaded;
+          return found;
         },
       },
     });
@@ -262,7 +262,7 @@ describe.each(targets)('case store contract on %s', (_label, openTarget) => {
     expect(await facts(c.id)).toEqual(after);
   });
 
-  it('loadCase reads the case with its pending deadlines in due order; a commit result lists what stays pending', async () => {
+  it('loadCase / loadTimer read the case with its pending deadlines in due order; a commit result lists what stays pending', async () => {
     const { clock, store, engine, open } = kernel();
     const { case: c, timers, pendingTimers } = await open();
     expect(pendingTimers.map((t) => t.id)).toEqual([timers[0]!.id]);
@@ -276,6 +276,11 @@ describe.each(targets)('case store contract on %s', (_label, openTarget) => {
     expect(accepted.pendingTimers.map((t) => [t.id, t.name, t.dueAt.getTime()])).toEqual(pendingNow.map((t) => [t.id, t.name, t.dueAt.getTime()]));
     expect(pendingNow.map((t) => t.name)).toEqual(['reminder']);
     expect(await store.loadCase('00000000-0000-4000-8000-000000000000')).toBeNull();
+    const withTimer = (await store.loadTimer(pendingNow[0]!.id))!;
+    expect(withTimer.timer).toEqual(pendingNow[0]);
+    expect(withTimer.loaded).toEqual(await store.loadCase(c.id));
+    expect((await store.loadTimer(timers[0]!.id))!.timer).toEqual(expect.objectContaining({ status: 'cancelled', settledAt: new Date(clock.now()) }));
+    expect(await store.loadTimer('00000000-0000-4000-8000-000000000000')).toBeNull();
   });
 
   it('case_events is append-only: UPDATE, DELETE and TRUNCATE fail in the database itself', async () => {

@@ -21,6 +21,11 @@ export class InMemoryCaseStore implements CaseStore {
     return { row, pendingTimers: structuredClone(pendingTimers) };
   }
 
+  async loadTimer(id: string): Promise<{ timer: TimerRow; loaded: LoadedCase | null } | null> {
+    const timer = this.timers.get(id);
+    return timer ? { timer: structuredClone(timer), loaded: await this.loadCase(timer.caseId) } : null;
+  }
+
   async commit(batch: CommitBatch): Promise<void> {
     const current = this.cases.get(batch.case.id);
     if (batch.expectedVersion === null ? current !== undefined : current?.version !== batch.expectedVersion) {

@@ -173,12 +173,12 @@ export class WorkflowEngine {
    */
   async fireTimer(timerId: string, requestId: string | null = null): Promise<TimerOutcome> {
     for (let attempt = 0; attempt < TIMER_FIRE_ATTEMPTS; attempt++) {
-      const timer = await this.store.findTimer(timerId);
-      if (!timer) return { kind: 'missing' };
+      const found = await this.store.loadTimer(timerId);
+      if (!found) return { kind: 'missing' };
+      const { timer, loaded } = found;
       if (timer.status !== 'pending') return { kind: 'settled', status: timer.status };
       const now = this.clock.now();
       if (timer.dueAt.getTime() > now.getTime()) return { kind: 'early', dueAt: timer.dueAt };
-      const loaded = await this.store.loadCase(timer.caseId);
       if (!loaded) return { kind: 'missing' };
       const { row } = loaded;
       let plan: TransitionPlan;

@@ -99,6 +99,8 @@ export interface CaseStore {
   findCase(id: string): Promise<CaseRow | null>;
   /** The case and its pending timers in one read (the engine's load before a transition). */
   loadCase(id: string): Promise<LoadedCase | null>;
+  /** A timer with its case loaded as by loadCase, in one read (the load before a timer fires). */
+  loadTimer(id: string): Promise<{ timer: TimerRow; loaded: LoadedCase | null } | null>;
   /** Throws ConflictError (and writes nothing) on a stale version or a timer already settled. */
   commit(batch: CommitBatch): Promise<void>;
   pendingTimers(caseId: string): Promise<TimerRow[]>;

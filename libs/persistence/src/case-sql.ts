@@ -48,6 +48,13 @@ export const LOAD_CASE_SQL = `
   ), '[]'::jsonb) as pending_timers
   from cases c where c.id = $1::uuid`;
 
+/** A timer (as jsonb) beside its case's columns and pending timers; the case columns are null without a case. */
+export const LOAD_TIMER_SQL = `
+  select to_jsonb(t) as timer, c.*, coalesce((
+    select jsonb_agg(to_jsonb(p) order by p.due_at, p.id) from timers p where p.case_id = c.id and p.status = 'pending'
+  ), '[]'::jsonb) as pending_timers
+  from timers t left join cases c on c.id = t.case_id where t.id = $1::uuid`;
+
 export const FIND_CASE_SQL = 'select * from cases where id = $1::uuid';
 export const FIND_TIMER_SQL = 'select * from timers where id = $1::uuid';
 export const PENDING_TIMERS_SQL = `select * from timers where case_id = $1::uuid and status = 'pending' order by due_at, id`;

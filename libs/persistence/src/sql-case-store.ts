@@ -7,6 +7,7 @@ import {
   FIND_CASE_SQL,
   FIND_TIMER_SQL,
   LOAD_CASE_SQL,
+  LOAD_TIMER_SQL,
   loadedCaseOf,
   PENDING_TIMERS_SQL,
   TIMER_SETTLED_SQLSTATE,
@@ -36,6 +37,13 @@ export class SqlCaseStore implements CaseStore {
   async loadCase(id: string): Promise<LoadedCase | null> {
     const { rows } = await this.sql.query(LOAD_CASE_SQL, [id]);
     return rows[0] ? loadedCaseOf(rows[0]) : null;
+  }
+
+  async loadTimer(id: string): Promise<{ timer: TimerRow; loaded: LoadedCase | null } | null> {
+    const { rows } = await this.sql.query(LOAD_TIMER_SQL, [id]);
+    const r = rows[0];
+    if (!r) return null;
+    return { timer: timerRowOf(r.timer as Record<string, unknown>), loaded: r.id === null ? null : loadedCaseOf(r) };
   }
 
   async commit(batch: CommitBatch): Promise<void> {
