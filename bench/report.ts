@@ -22,6 +22,13 @@ const n0 = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en
 const ms = (x: number) => `${Number.isFinite(x) ? x.toFixed(x < 100 ? 1 : 0) : x} ms`;
 const judge = (ok: boolean): Row['result'] => (ok ? 'pass' : 'MISS');
 
+/** CPU milliseconds per operation of the named process groups, from cores used (CPU s / wall s) and the rate. */
+function cpuPer(cores: Record<string, number>, rate: number, groups: string[], floorCores?: Record<string, number>, floorRate?: number): string {
+  const per = (c: Record<string, number>, g: string, r: number) => ((c[g] ?? 0) * 1000 / r).toFixed(2);
+  const engine = groups.map((g) => per(cores, g, rate)).join('; ');
+  return floorCores && floorRate ? `${engine} (${per(floorCores, 'postgres', floorRate)})` : engine;
+}
+
 function httpRows(r: EngineHttpResult): Row[] {
   const ratio = r.max.rate / r.sqlFloor.rate;
   const other = Object.entries(r.max.statuses).filter(([k]) => k !== '200').map(([k, v]) => `${v}x${k}`);
@@ -33,6 +40,8 @@ function httpRows(r: EngineHttpResult): Row[] {
     { metric: '1. floor: bare node:http POST/s (no DB)', measured: `${n0(r.httpFloor.rate)}/s`, target: '', result: 'info' },
     { metric: '1. PostgreSQL transactions per NOTE', measured: `${r.xactsPerNote} (the SQL floor: 1)`, target: '', result: 'info' },
     { metric: '1. engine / SQL floor', measured: ratio.toFixed(2), target: '>= 0.5', result: judge(ratio >= 0.5) },
+    // CPU time, unlike a rate, hardly depends on what else the machine runs: the number to compare across runs.
+    { metric: '1. CPU ms per NOTE: api; postgres (SQL floor: postgres)', measured: cpuPer(r.cores, r.max.rate, ['api', 'postgres'], r.floorCores, r.sqlFloor.rate), target: '', result: 'info' },
     {
       metric: '2. latency at half load (autocannon overallRate)',
       measured: `p50 ${ms(r.half.latency.p50)}, p95 ${ms(r.half.latency.p95)}, p99 ${ms(r.half.latency.p99)} at ${n0(r.half.rate)}/s`,
@@ -59,6 +68,8 @@ function latenessRows(r: LatenessResult): Row[] {
       target: '',
       result: 'info',
     },
+    // Per deadline fired and notified (the worker runs both the firing and the notify effect).
+    { metric: '3. worker CPU ms per fired deadline', measured: cpuPer(r.cores, r.fireRate, ['worker']), target: '', result: 'info' },
     {
       metric: '3. each fired deadline notified once',
       measured:
@@ -84,6 +95,7 @@ function recoveryRows(r: RecoveryResult): Row[] {
 function embeddedRows(r: EmbeddedResult): Row[] {
   return [
     { metric: '5. embedded (PGlite) transitions/s', measured: `${n0(r.max.rate)}/s (${n0(r.max.ok)} in ${r.max.seconds.toFixed(1)} s)`, target: '>= 300/s', result: judge(r.max.rate >= 300) },
+    { metric: '5. embedded CPU ms per NOTE', measured: cpuPer(r.cores, r.max.rate, ['api + worker (embedded)']), target: '', result: 'info' },
     { metric: '5. embedded history rows = 200 responses', measured: `${n0(r.verified.historyRows)} rows, expected ${n0(r.verified.expected)}`, target: 'exact', result: judge(r.verified.ok) },
   ];
 }

@@ -201,12 +201,12 @@ describe.each(targets)('case store contract on %s', (_label, openTarget) => {
     let reads = 0;
     let release!: () => void;
     const allRead = new Promise<void>((resolve) => (release = resolve));
-    const findCase = async (id: string) => {
-      const row = await store.findCase(id);
+    const loadCase = async (id: string) => {
+      const loaded = await store.loadCase(id);
       if (++reads === 10) release();
-      return allRead.then(() => row);
+      return allRead.then(() => loaded);
     };
-    const gated: SqlCaseStore = Object.create(store, { findCase: { value: findCase } });
+    const gated: SqlCaseStore = Object.create(store, { loadCase: { value: loadCase } });
     const engine = new WorkflowEngine(registry, gated, clock);
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) => engine.apply({ caseId: c.id, type: 'NOTE', payload: { text: `note ${i}` }, actor: police, expectedVersion: 1 })),
@@ -228,6 +228,59 @@ describe.each(targets)('case store contract on %s', (_label, openTarget) => {
     const stale = { case: { ...head, state: 'forged', version: 3, lastSeq: 3 }, expectedVersion: 1, history, cancelSendIds: [], timers: [], outbox: [] };
     await expect(store.commit(stale)).rejects.toBeInstanceOf(ConflictError);
     expect(await facts(c.id)).toEqual(f);
+  });
+
+  it('a firing commit whose timer was settled meanwhile is refused whole (409), though the version still matches', async () => {
+    const { clock, store, registry, open } = kernel();
+    const { case: c, timers } = await open();
+    const timerId = timers[0]!.id;
+    clock.advance(2000);
+    // The engine reads the pending timer and the case; then, before its commit, the timer is settled elsewhere.
+    const gated: SqlCaseStore = Object.create(store, {
+      loadTimer: {
+        value: async (id: string) => {
+          const found = await store.loadTimer(id);
+          await q(`update timers set status = 'stale', settled_at = now() where id = ?`, [timerId]);
+          return found;
+        },
+      },
+    });
+    const before = await facts(c.id);
+    const racing = new WorkflowEngine(registry, gated, clock);
+    // The first attempt loses (409 inside), the retry sees the timer settled and reports it.
+    expect(await racing.fireTimer(timerId)).toEqual({ kind: 'settled', status: 'stale' });
+    const after = await facts(c.id);
+    expect(after.case).toEqual(before.case);
+    expect(after.history).toEqual(before.history);
+    expect(after.outbox).toEqual([]);
+    expect(after.timers.map((t) => t.status)).toEqual(['stale']);
+    // The same refusal, straight at the store: version right, timer no longer pending.
+    const head = (await store.findCase(c.id))!;
+    const history = { ...before.history[0]!, seq: 2, prevHash: head.lastHash, hash: 'x' };
+    const batch = { case: { ...head, version: 2, lastSeq: 2 }, expectedVersion: 1, history, cancelSendIds: ['acceptDeadline'], timers: [], outbox: [], firedTimerId: timerId };
+    await expect(store.commit(batch)).rejects.toThrow(new ConflictError(`timer ${timerId} is no longer pending`));
+    expect(await facts(c.id)).toEqual(after);
+  });
+
+  it('loadCase / loadTimer read the case with its pending deadlines in due order; a commit result lists what stays pending', async () => {
+    const { clock, store, engine, open } = kernel();
+    const { case: c, timers, pendingTimers } = await open();
+    expect(pendingTimers.map((t) => t.id)).toEqual([timers[0]!.id]);
+    const loaded = (await store.loadCase(c.id))!;
+    expect(loaded.row).toEqual(await store.findCase(c.id));
+    expect(loaded.pendingTimers).toEqual(await store.pendingTimers(c.id));
+    expect(loaded.pendingTimers).toEqual([expect.objectContaining({ id: timers[0]!.id, dueAt: timers[0]!.dueAt, status: 'pending', settledAt: null })]);
+    clock.advance(100);
+    const accepted = await engine.apply({ caseId: c.id, type: 'ACCEPT', payload: {}, actor: police });
+    const pendingNow = await store.pendingTimers(c.id);
+    expect(accepted.pendingTimers.map((t) => [t.id, t.name, t.dueAt.getTime()])).toEqual(pendingNow.map((t) => [t.id, t.name, t.dueAt.getTime()]));
+    expect(pendingNow.map((t) => t.name)).toEqual(['reminder']);
+    expect(await store.loadCase('00000000-0000-4000-8000-000000000000')).toBeNull();
+    const withTimer = (await store.loadTimer(pendingNow[0]!.id))!;
+    expect(withTimer.timer).toEqual(pendingNow[0]);
+    expect(withTimer.loaded).toEqual(await store.loadCase(c.id));
+    expect((await store.loadTimer(timers[0]!.id))!.timer).toEqual(expect.objectContaining({ status: 'cancelled', settledAt: new Date(clock.now()) }));
+    expect(await store.loadTimer('00000000-0000-4000-8000-000000000000')).toBeNull();
   });
 
   it('case_events is append-only: UPDATE, DELETE and TRUNCATE fail in the database itself', async () => {

@@ -1,4 +1,4 @@
-import type { CaseListQuery, CaseRow, CaseStore, CommitBatch, HistoryRow, TimerRow, TimerStatus } from '#shouhu/engine';
+import type { CaseListQuery, CaseRow, CaseStore, CommitBatch, HistoryRow, LoadedCase, TimerRow, TimerStatus } from '#shouhu/engine';
 import { ConflictError, withinJurisdiction } from '#shouhu/engine';
 import type { OutboxRow } from '#shouhu/engine';
 
@@ -12,6 +12,18 @@ export class InMemoryCaseStore implements CaseStore {
   async findCase(id: string): Promise<CaseRow | null> {
     const row = this.cases.get(id);
     return row ? structuredClone(row) : null;
+  }
+
+  async loadCase(id: string): Promise<LoadedCase | null> {
+    const row = await this.findCase(id);
+    if (!row) return null;
+    const pendingTimers = (await this.pendingTimers(id)).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+    return { row, pendingTimers: structuredClone(pendingTimers) };
+  }
+
+  async loadTimer(id: string): Promise<{ timer: TimerRow; loaded: LoadedCase | null } | null> {
+    const timer = this.timers.get(id);
+    return timer ? { timer: structuredClone(timer), loaded: await this.loadCase(timer.caseId) } : null;
   }
 
   async commit(batch: CommitBatch): Promise<void> {

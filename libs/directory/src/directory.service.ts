@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Actor } from '#shouhu/engine';
 import { AccessTokenEntity, type Database, UnitEntity } from '#shouhu/persistence';
+import { TOKEN_CACHE_DEFAULTS, TokenCache, type TokenCacheOptions } from './token-cache';
 
 export interface UnitInput {
   id: string;
@@ -17,15 +18,35 @@ export function hashToken(token: string): string {
 
 /** Responsible units, the people acting for them, and who may see what. */
 export class DirectoryService {
-  constructor(private readonly db: Database) {}
+  private readonly tokens: TokenCache;
 
+  constructor(
+    private readonly db: Database,
+    tokenCache: TokenCacheOptions = TOKEN_CACHE_DEFAULTS,
+  ) {
+    this.tokens = new TokenCache(tokenCache);
+  }
+
+  /** The actor behind a bearer token; cached for a few seconds (see TokenCache), unknown tokens are not. */
   async authenticate(token: string): Promise<Actor | null> {
+    const tokenHash = hashToken(token);
+    const cached = this.tokens.get(tokenHash);
+    if (cached) return { ...cached };
     const em = this.db.em();
-    const row = await em.findOne(AccessTokenEntity, { tokenHash: hashToken(token), revokedAt: null });
+    const row = await em.findOne(AccessTokenEntity, { tokenHash, revokedAt: null });
     if (!row) return null;
     const unit = await em.findOne(UnitEntity, { id: row.unitId });
     if (!unit) return null;
-    return { userId: row.userId, unitId: unit.id, role: row.role, jurisdictionPath: unit.jurisdictionPath, name: row.userName };
+    const actor = { userId: row.userId, unitId: unit.id, role: row.role, jurisdictionPath: unit.jurisdictionPath, name: row.userName };
+    this.tokens.set(tokenHash, actor);
+    return { ...actor };
+  }
+
+  /** Revokes a token: refused at once by this process, by others once their cache entry expires. */
+  async revokeToken(token: string, at: Date = new Date()): Promise<boolean> {
+    const tokenHash = hashToken(token);
+    this.tokens.forget(tokenHash);
+    return (await this.db.em().nativeUpdate(AccessTokenEntity, { tokenHash, revokedAt: null }, { revokedAt: at })) === 1;
   }
 
   async unit(id: string): Promise<UnitEntity | null> {

@@ -43,6 +43,8 @@ export interface CommitResult {
   timers: TimerRow[];
   outbox: OutboxRow[];
   requestId: string | null;
+  /** Every deadline of the case still pending after this commit, in due order (the answer shows them). */
+  pendingTimers: TimerRow[];
 }
 
 export type TimerOutcome =
@@ -122,13 +124,15 @@ export class WorkflowEngine {
       createdAt: now,
       updatedAt: now,
     };
-    return this.commit(base, null, plan, { type: 'case.opened', payload: { subject: cmd.subject, data: cmd.data } }, actor, now, cmd.requestId ?? null);
+    const cause = { type: 'case.opened', payload: { subject: cmd.subject, data: cmd.data } };
+    return this.commit(base, null, [], plan, cause, actor, now, cmd.requestId ?? null);
   }
 
   async apply(cmd: CaseEventCommand): Promise<CommitResult> {
     const { actor } = cmd;
-    const row = await this.store.findCase(cmd.caseId);
-    if (!row) throw new NotFoundError('case', cmd.caseId);
+    const loaded = await this.store.loadCase(cmd.caseId);
+    if (!loaded) throw new NotFoundError('case', cmd.caseId);
+    const { row } = loaded;
     const def = this.definitionOf(row);
     const visible = canSee(actor, row, def);
     if (isInternalEvent(cmd.type)) {
@@ -160,7 +164,7 @@ export class WorkflowEngine {
     }
     const now = this.clock.now();
     const plan = planEvent(def, row.snapshot, this.machineEvent({ ...cmd.payload, type: cmd.type }, actor, now));
-    return this.commit(row, row.version, plan, { type: cmd.type, payload: cmd.payload }, actor, now, cmd.requestId ?? null);
+    return this.commit(row, row.version, loaded.pendingTimers, plan, { type: cmd.type, payload: cmd.payload }, actor, now, cmd.requestId ?? null);
   }
 
   /**
@@ -169,13 +173,14 @@ export class WorkflowEngine {
    */
   async fireTimer(timerId: string, requestId: string | null = null): Promise<TimerOutcome> {
     for (let attempt = 0; attempt < TIMER_FIRE_ATTEMPTS; attempt++) {
-      const timer = await this.store.findTimer(timerId);
-      if (!timer) return { kind: 'missing' };
+      const found = await this.store.loadTimer(timerId);
+      if (!found) return { kind: 'missing' };
+      const { timer, loaded } = found;
       if (timer.status !== 'pending') return { kind: 'settled', status: timer.status };
       const now = this.clock.now();
       if (timer.dueAt.getTime() > now.getTime()) return { kind: 'early', dueAt: timer.dueAt };
-      const row = await this.store.findCase(timer.caseId);
-      if (!row) return { kind: 'missing' };
+      if (!loaded) return { kind: 'missing' };
+      const { row } = loaded;
       let plan: TransitionPlan;
       try {
         plan = planEvent(this.definitionOf(row), row.snapshot, this.machineEvent(timer.event as EventObject, SYSTEM_ACTOR, now));
@@ -186,7 +191,8 @@ export class WorkflowEngine {
       }
       const payload = { timerId: timer.id, deadline: timer.name, dueAt: timer.dueAt.toISOString() };
       try {
-        const result = await this.commit(row, row.version, plan, { type: timer.event.type as string, payload }, SYSTEM_ACTOR, now, requestId, timer);
+        const cause = { type: timer.event.type as string, payload };
+        const result = await this.commit(row, row.version, loaded.pendingTimers, plan, cause, SYSTEM_ACTOR, now, requestId, timer);
         return { kind: 'fired', result };
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err; // someone moved the case meanwhile: look again
@@ -216,6 +222,7 @@ export class WorkflowEngine {
   private async commit(
     before: CaseRow,
     expectedVersion: number | null,
+    pendingBefore: readonly TimerRow[],
     plan: TransitionPlan,
     cause: { type: string; payload: Record<string, unknown> },
     actor: Actor,
@@ -261,9 +268,13 @@ export class WorkflowEngine {
       createdAt: now,
       settledAt: null,
     }));
-    const outbox = plan.effects.length
-      ? await this.outboxRows(after, plan, timers, actor, now, requestId, firedTimer)
-      : [];
+    // What stays pending: the case's deadlines as loaded (any commit that changed them since would
+    // have moved the version, and this commit would fail), less the one firing and those cancelled, plus the new.
+    const pendingTimers = [
+      ...pendingBefore.filter((t) => t.id !== firedTimer?.id && !plan.cancelSendIds.includes(t.sendId)),
+      ...timers,
+    ].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+    const outbox = plan.effects.length ? this.outboxRows(after, plan, pendingTimers, actor, now, requestId, firedTimer) : [];
     await this.store.commit({
       case: after,
       expectedVersion,
@@ -273,23 +284,18 @@ export class WorkflowEngine {
       outbox,
       firedTimerId: firedTimer?.id,
     });
-    return { case: after, history, timers, outbox, requestId };
+    return { case: after, history, timers, outbox, requestId, pendingTimers };
   }
 
-  private async outboxRows(
+  private outboxRows(
     after: CaseRow,
     plan: TransitionPlan,
-    newTimers: TimerRow[],
+    pending: readonly TimerRow[],
     actor: Actor,
     now: Date,
     requestId: string | null,
     firedTimer?: TimerRow,
-  ): Promise<OutboxRow[]> {
-    const existing = after.version === 1 ? [] : await this.store.pendingTimers(after.id);
-    const pending = [
-      ...existing.filter((t) => t.id !== firedTimer?.id && !plan.cancelSendIds.includes(t.sendId)),
-      ...newTimers,
-    ].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  ): OutboxRow[] {
     const meta = {
       state: after.state,
       actor: { userId: actor.userId, unitId: actor.unitId, role: actor.role },

@@ -57,6 +57,13 @@ export interface OutboxRow {
 
 export type HistoryRow = ChainedHistory;
 
+/** A case as a transition needs it: the row and its pending deadlines, read together. */
+export interface LoadedCase {
+  row: CaseRow;
+  /** In due order. */
+  pendingTimers: TimerRow[];
+}
+
 /** Everything one accepted event writes, committed atomically or not at all. */
 export interface CommitBatch {
   case: CaseRow;
@@ -90,6 +97,10 @@ export interface CaseListQuery {
 /** The port the engine writes through. PostgreSQL (or PGlite) implements it; unit tests fake it. */
 export interface CaseStore {
   findCase(id: string): Promise<CaseRow | null>;
+  /** The case and its pending timers in one read (the engine's load before a transition). */
+  loadCase(id: string): Promise<LoadedCase | null>;
+  /** A timer with its case loaded as by loadCase, in one read (the load before a timer fires). */
+  loadTimer(id: string): Promise<{ timer: TimerRow; loaded: LoadedCase | null } | null>;
   /** Throws ConflictError (and writes nothing) on a stale version or a timer already settled. */
   commit(batch: CommitBatch): Promise<void>;
   pendingTimers(caseId: string): Promise<TimerRow[]>;

@@ -1,62 +1,73 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { CaseListQuery, CaseRow, CaseStore, CommitBatch, HistoryRow, TimerRow, TimerStatus } from '#shouhu/engine';
+import type { CaseListQuery, CaseRow, CaseStore, CommitBatch, HistoryRow, LoadedCase, TimerRow, TimerStatus } from '#shouhu/engine';
 import { ConflictError } from '#shouhu/engine';
+import {
+  caseRowOf,
+  commitStatement,
+  FIND_CASE_SQL,
+  FIND_TIMER_SQL,
+  LOAD_CASE_SQL,
+  LOAD_TIMER_SQL,
+  loadedCaseOf,
+  PENDING_TIMERS_SQL,
+  TIMER_SETTLED_SQLSTATE,
+  timerRowOf,
+} from './case-sql';
 import type { Database } from './database';
-import { CaseEntity, CaseEventEntity, OutboxEntity, TimerEntity } from './entities/case.entities';
+import { CaseEntity, CaseEventEntity, TimerEntity } from './entities/case.entities';
+import { RawSql } from './raw-sql';
 
-/** The engine's CaseStore on PostgreSQL or PGlite: one transaction per commit, an optimistic version. */
+/**
+ * The engine's CaseStore on PostgreSQL or PGlite: one statement per commit, an optimistic version.
+ * The hot path (load, commit, timers) is plain SQL on the ORM's pool; lists and history, read less
+ * often, still go through MikroORM.
+ */
 export class SqlCaseStore implements CaseStore {
-  constructor(private readonly db: Database) {}
+  private readonly sql: RawSql;
+
+  constructor(private readonly db: Database) {
+    this.sql = new RawSql(db);
+  }
 
   async findCase(id: string): Promise<CaseRow | null> {
-    return this.db.em().findOne(CaseEntity, { id });
+    const { rows } = await this.sql.query(FIND_CASE_SQL, [id]);
+    return rows[0] ? caseRowOf(rows[0]) : null;
+  }
+
+  async loadCase(id: string): Promise<LoadedCase | null> {
+    const { rows } = await this.sql.query(LOAD_CASE_SQL, [id]);
+    return rows[0] ? loadedCaseOf(rows[0]) : null;
+  }
+
+  async loadTimer(id: string): Promise<{ timer: TimerRow; loaded: LoadedCase | null } | null> {
+    const { rows } = await this.sql.query(LOAD_TIMER_SQL, [id]);
+    const r = rows[0];
+    if (!r) return null;
+    return { timer: timerRowOf(r.timer as Record<string, unknown>), loaded: r.id === null ? null : loadedCaseOf(r) };
   }
 
   async commit(batch: CommitBatch): Promise<void> {
+    const statement = commitStatement(batch);
+    const stale = () => new ConflictError(`case ${batch.case.id} was changed by someone else; reload it and try again`, {
+      ...(batch.expectedVersion === null ? {} : { expectedVersion: batch.expectedVersion }),
+    });
     try {
-      await this.db.em().transactional(async (em) => {
-        const row = batch.case;
-        if (batch.expectedVersion === null) {
-          await em.insert(CaseEntity, row);
-        } else {
-          const { id, ...changes } = row;
-          const updated = await em.nativeUpdate(CaseEntity, { id, version: batch.expectedVersion }, changes);
-          if (updated !== 1) {
-            throw new ConflictError(`case ${id} was changed by someone else; reload it and try again`, {
-              expectedVersion: batch.expectedVersion,
-            });
-          }
-        }
-        if (batch.firedTimerId) {
-          const fired = await em.nativeUpdate(
-            TimerEntity,
-            { id: batch.firedTimerId, status: 'pending' },
-            { status: 'fired', settledAt: row.updatedAt },
-          );
-          if (fired !== 1) throw new ConflictError(`timer ${batch.firedTimerId} is no longer pending`);
-        }
-        await em.insert(CaseEventEntity, batch.history);
-        if (batch.cancelSendIds.length > 0) {
-          await em.nativeUpdate(
-            TimerEntity,
-            { caseId: row.id, status: 'pending', sendId: { $in: batch.cancelSendIds } },
-            { status: 'cancelled', settledAt: row.updatedAt },
-          );
-        }
-        if (batch.timers.length > 0) await em.insertMany(TimerEntity, batch.timers);
-        if (batch.outbox.length > 0) await em.insertMany(OutboxEntity, batch.outbox);
-      });
+      // One statement is one transaction: a lost race updates no case row and so writes nothing.
+      const { rows } = await this.sql.query<{ head: number }>(statement.sql, statement.params);
+      if (rows[0]?.head !== 1) throw stale();
     } catch (err) {
-      // Two writers of the same case (or of a case with the same chosen id): the loser's transaction is rolled back whole.
-      if (err instanceof UniqueConstraintViolationException && /\b(cases|case_events)_pkey\b/.test(err.message)) {
-        throw new ConflictError(`case ${batch.case.id} was changed by someone else; reload it and try again`);
+      // Two writers of the same case (or of a case with the same chosen id): the loser's statement is rolled back whole.
+      if (err instanceof UniqueConstraintViolationException && /\b(cases|case_events)_pkey\b/.test(err.message)) throw stale();
+      if (batch.firedTimerId && (err as { code?: unknown }).code === TIMER_SETTLED_SQLSTATE) {
+        throw new ConflictError(`timer ${batch.firedTimerId} is no longer pending`);
       }
       throw err;
     }
   }
 
   async pendingTimers(caseId: string): Promise<TimerRow[]> {
-    return this.db.em().find(TimerEntity, { caseId, status: 'pending' }, { orderBy: { dueAt: 'asc' } });
+    const { rows } = await this.sql.query(PENDING_TIMERS_SQL, [caseId]);
+    return rows.map(timerRowOf);
   }
 
   async pendingTimersOf(caseIds: readonly string[]): Promise<TimerRow[]> {
@@ -65,11 +76,16 @@ export class SqlCaseStore implements CaseStore {
   }
 
   async findTimer(id: string): Promise<TimerRow | null> {
-    return this.db.em().findOne(TimerEntity, { id });
+    const { rows } = await this.sql.query(FIND_TIMER_SQL, [id]);
+    return rows[0] ? timerRowOf(rows[0]) : null;
   }
 
   async settleTimer(id: string, status: Exclude<TimerStatus, 'pending'>, at: Date): Promise<void> {
-    await this.db.em().nativeUpdate(TimerEntity, { id, status: 'pending' }, { status, settledAt: at });
+    await this.sql.query(`update timers set status = $2::text, settled_at = $3::text::timestamptz where id = $1::uuid and status = 'pending'`, [
+      id,
+      status,
+      at.toISOString(),
+    ]);
   }
 
   async history(caseId: string): Promise<HistoryRow[]> {

@@ -1,4 +1,5 @@
 import { type JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { effectJobId, type EffectJobData, QUEUES, timerJobId, type TimerJobData } from '#shouhu/engine';
 import type { RedisConnections } from './redis-connections';
 
@@ -24,9 +25,13 @@ export class DispatchQueues {
   readonly timers: Queue<TimerJobData>;
   readonly effects: Queue<EffectJobData>;
 
+  /** Shared by both queues (queues never block), and used directly for the re-arm's EXISTS probes. */
+  private readonly redis: Redis;
+
   constructor(connections: RedisConnections, readonly prefix: string) {
-    this.timers = new Queue<TimerJobData>(QUEUES.timers, { connection: connections.producer(), prefix });
-    this.effects = new Queue<EffectJobData>(QUEUES.effects, { connection: connections.producer(), prefix });
+    this.redis = connections.producer();
+    this.timers = new Queue<TimerJobData>(QUEUES.timers, { connection: this.redis, prefix });
+    this.effects = new Queue<EffectJobData>(QUEUES.effects, { connection: this.redis, prefix });
   }
 
   /** Re-adding a timer already in Redis is a no-op: the job id is the timer's id. */
@@ -39,6 +44,24 @@ export class DispatchQueues {
         opts: { ...TIMER_JOB, jobId: timerJobId(t.id), delay: Math.max(0, t.dueAt.getTime() - now.getTime()) },
       })),
     );
+  }
+
+  /**
+   * The reconciler's re-arm: one pipelined EXISTS per timer first, then addBulk of only the jobs
+   * Redis does not hold. A round in which everything is still armed then costs one round trip per
+   * page instead of a full addJob per timer. Returns how many were added.
+   */
+  async rearmTimers(timers: readonly { id: string; dueAt: Date }[], now: Date): Promise<number> {
+    if (timers.length === 0) return 0;
+    const probe = this.redis.pipeline();
+    for (const t of timers) probe.exists(this.timers.toKey(timerJobId(t.id)));
+    const answers = (await probe.exec()) ?? [];
+    const missing = timers.filter((_, i) => {
+      const [err, found] = answers[i] ?? [null, 0];
+      return err !== null || found !== 1; // when in doubt, add: a duplicate add is a no-op
+    });
+    await this.scheduleTimers(missing, now);
+    return missing.length;
   }
 
   async enqueueEffects(effects: readonly { id: string; action: string; requestId: string | null }[]): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Clock } from '#shouhu/engine';
-import type { SqlDispatchStore } from '#shouhu/persistence';
+import type { SqlDispatchStore, TimerDue } from '#shouhu/persistence';
 import type { DispatchQueues } from './dispatch-queues';
 
 export interface ReconcileSettings {
@@ -26,19 +26,30 @@ export class Reconciler {
     return { timers: await this.rearmTimers(), effects: await this.relayOutbox() };
   }
 
+  /**
+   * Pages pending timers (id and due time only) and re-arms those Redis lacks. Three things overlap:
+   * reading the next page from PostgreSQL, preparing this page's jobs, and Redis running the
+   * previous page's (at most two pages are in flight).
+   */
   async rearmTimers(): Promise<number> {
     const pageSize = this.settings.pageSize ?? 5000;
     const until = new Date(this.clock.now().getTime() + this.settings.horizonMs);
-    let cursor: { dueAt: Date; id: string } | null = null;
+    const fetch = (after: TimerDue | null) => quiet(this.store.pendingTimerDuesBefore(until, after, pageSize));
+    let next = fetch(null);
+    let previous: Promise<unknown> = Promise.resolve();
     let count = 0;
     for (;;) {
-      const page = await this.store.pendingTimersDueBefore(until, cursor, pageSize);
-      if (page.length === 0) return count;
-      await this.queues.scheduleTimers(page, this.clock.now());
-      count += page.length;
+      const page = await next;
+      if (page.length === 0) break;
       const last = page[page.length - 1]!;
-      cursor = { dueAt: last.dueAt, id: last.id };
+      next = page.length < pageSize ? Promise.resolve([]) : fetch(last);
+      const arming = quiet(this.queues.rearmTimers(page, this.clock.now()));
+      await previous;
+      previous = arming;
+      count += page.length;
     }
+    await previous;
+    return count;
   }
 
   async relayOutbox(): Promise<number> {
@@ -54,4 +65,10 @@ export class Reconciler {
       cursor = page[page.length - 1]!.id;
     }
   }
+}
+
+/** Marks a promise as handled: it is awaited later, and may reject before the loop gets to it. */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }

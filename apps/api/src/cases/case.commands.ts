@@ -51,7 +51,7 @@ export class OpenCaseHandler implements ICommandHandler<OpenCase, CaseView> {
       requestId: cmd.requestId,
     });
     this.events.publish(new CaseTransitioned(result));
-    return this.queries.present(result.case, result.timers, cmd.actor);
+    return this.queries.present(result.case, result.pendingTimers, cmd.actor);
   }
 }
 
@@ -73,6 +73,7 @@ export class SendCaseEventHandler implements ICommandHandler<SendCaseEvent, Case
       requestId: cmd.requestId,
     });
     this.events.publish(new CaseTransitioned(result));
-    return this.queries.view(result.case.id, cmd.actor);
+    // Answered from what was just committed: no second read of the case and its deadlines.
+    return this.queries.present(result.case, result.pendingTimers, cmd.actor);
   }
 }
