@@ -44,8 +44,10 @@ export class WorkerPool {
     return this.slots.filter((s) => s.ready && !s.killed && s.proc.child.exitCode === null).length;
   }
 
-  /** SIGKILL one ready worker and start its replacement, but only while another one is ready. */
-  async killOne(pick: (n: number) => number): Promise<boolean> {
+  /** SIGKILL one ready worker and start its replacement, but only while another one is ready (waits up to `waitMs` for that). */
+  async killOne(pick: (n: number) => number, waitMs: number): Promise<boolean> {
+    const until = Date.now() + waitMs;
+    while (this.readyCount() < 2 && Date.now() < until) await sleep(200);
     const ready = this.slots.filter((s) => s.ready && !s.killed && s.proc.child.exitCode === null);
     if (ready.length < 2) return false;
     const victim = ready[pick(ready.length)]!;

@@ -56,6 +56,8 @@ export function summarise(s: RunSummary): { text: string; failures: string[] } {
       ],
     ),
   );
+  if (s.workers.killed === 0) failures.push('no worker was killed (a second worker never became ready): the fault schedule did not run');
+  for (const k of ['redis-flushall', 'redis-restart', 'pg-restart', 'pg-crash'] as FaultKind[]) if (count(k).length === 0) failures.push(`the fault ${k} was never injected`);
   for (const f of s.faults) if (f.readyAfterMs === null) failures.push(`the API did not become ready within ${s.settings.recoverWithinMs / 1000} s after ${f.kind} at ${f.atSec.toFixed(0)} s`);
   for (const c of s.workers.crashes) failures.push(`a worker died on its own: ${c.slice(0, 500)}`);
   if (s.apiAlive) failures.push(s.apiAlive);
@@ -99,7 +101,7 @@ export function summarise(s: RunSummary): { text: string; failures: string[] } {
   out.push('', 'Invariants (SQL against the run\'s own PostgreSQL, after quiet)', '');
   out.push(table(['invariant', 'result', 'numbers'], inv.checks.map((c) => [c.name, c.ok ? 'HELD' : 'VIOLATED', c.detail])));
   for (const c of inv.checks) if (!c.ok) failures.push(`${c.name}: ${c.detail}`);
-  if (s.apiErrorLines.length > 0) out.push('', 'API error log lines (first 5):', ...s.apiErrorLines.map((l) => `  ${l.slice(0, 400)}`));
+  if (s.apiErrorLines.length > 0) out.push('', 'API error log lines (count × message):', ...s.apiErrorLines.map((l) => `  ${l.slice(0, 400)}`));
 
   out.push('', failures.length === 0 ? 'RESULT: every promise held' : `RESULT: ${failures.length} FAILURE(S)`, ...failures.map((f) => `  - ${f}`));
   return { text: out.join('\n'), failures };

@@ -54,6 +54,22 @@ function rng(seed: number): (n: number) => number {
   };
 }
 
+/** The API's error-level log lines, shortened to what went wrong (pino JSON: msg and err). */
+function errorLines(output: string): string[] {
+  const seen = new Map<string, number>();
+  for (const line of output.split('\n')) {
+    if (!line.includes('"level":50')) continue;
+    try {
+      const j = JSON.parse(line) as { msg?: string; err?: { type?: string; message?: string; code?: string } };
+      const key = `${j.msg ?? ''}: ${j.err?.type ?? ''} ${j.err?.code ?? ''} ${(j.err?.message ?? '').slice(0, 200)}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    } catch {
+      seen.set(line.slice(0, 200), (seen.get(line.slice(0, 200)) ?? 0) + 1);
+    }
+  }
+  return [...seen].map(([k, n]) => `${n} × ${k}`);
+}
+
 async function main(): Promise<number> {
   const s = SETTINGS;
   const runId = randomBytes(3).toString('hex');
@@ -99,11 +115,12 @@ async function main(): Promise<number> {
     }
   })();
   const kills = (async () => {
-    const killUntil = t0 + Math.max(s.killEveryMs, (s.seconds - 15) * 1000);
-    for (let at = t0 + 3000; at < killUntil && !loadDone; at += s.killEveryMs) {
-      const wait = at - Date.now();
-      if (wait > 0) await sleep(wait);
-      if (await workers.killOne(pick)) log(`fault: worker killed with SIGKILL (${workers.killed} so far); a new one starts`);
+    // Until the schedule's end (or the load's, if sooner); the last stalled jobs then have time to come back.
+    const killUntil = t0 + s.seconds * 1000;
+    await sleep(3000);
+    while (!loadDone && Date.now() < killUntil) {
+      if (await workers.killOne(pick, s.killEveryMs * 2)) log(`fault: worker killed with SIGKILL (${workers.killed} so far); a new one starts`);
+      await sleep(s.killEveryMs);
     }
   })();
   await Promise.all([load, faults, kills]);
@@ -127,7 +144,7 @@ async function main(): Promise<number> {
     quiet,
     invariants,
     apiAlive: apiAlive ? null : (apiExit ?? 'the API is not running'),
-    apiErrorLines: api.output().split('\n').filter((l) => /"level":50|unhandled error/.test(l)).slice(0, 5),
+    apiErrorLines: errorLines(api.output()),
   };
   const { text, failures } = summarise(summary);
   process.stdout.write(`${text}\n`);
