@@ -31,16 +31,18 @@ export const SETTINGS = {
   recoverWithinMs: intEnv('CHAOS_RECOVER_WITHIN_MS', 60_000),
   reconcileIntervalMs: intEnv('CHAOS_RECONCILE_INTERVAL_MS', 2000),
   seed: intEnv('CHAOS_SEED', 7),
+  /** Fault cycles: the short run has one; the full run repeats them (and the kills) while the load runs. */
+  cycles: intEnv('CHAOS_CYCLES', SHORT ? 1 : 1000),
 };
 
-/** Every 60 s: a FLUSHALL, Redis stopped and started empty, PostgreSQL restarted (fast, then a crash). */
-function faultSchedule(seconds: number): { atSec: number; kind: FaultKind }[] {
-  const out: { atSec: number; kind: FaultKind }[] = [];
-  for (let base = 0; base === 0 || base + 40 <= seconds; base += 60) {
-    out.push({ atSec: base + 8, kind: 'redis-flushall' }, { atSec: base + 18, kind: 'redis-restart' }, { atSec: base + 28, kind: 'pg-restart' }, { atSec: base + 40, kind: 'pg-crash' });
-  }
-  return out;
-}
+/** One cycle of the schedule, every 60 s: a FLUSHALL, Redis stopped and started empty, PostgreSQL restarted (fast, then a crash). */
+const CYCLE: { atSec: number; kind: FaultKind }[] = [
+  { atSec: 8, kind: 'redis-flushall' },
+  { atSec: 18, kind: 'redis-restart' },
+  { atSec: 28, kind: 'pg-restart' },
+  { atSec: 40, kind: 'pg-crash' },
+];
+const CYCLE_SECONDS = 60;
 
 /** A small seeded generator, so that one seed picks the same victims in the same order. */
 function rng(seed: number): (n: number) => number {
@@ -102,21 +104,27 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   const driver = new LoadDriver(baseUrl, token, { cases: s.cases, openSeconds: s.seconds, maxClients: s.maxClients, requestTimeoutMs: 30_000, maxAttempts: 60 }, record, runId);
   const injector = new FaultInjector(pg, redis, baseUrl, { downMs: s.downMs, recoverWithinMs: s.recoverWithinMs }, t0);
-  const schedule = faultSchedule(s.seconds);
   const pick = rng(s.seed);
 
   let loadDone = false;
   const load = driver.run().finally(() => (loadDone = true));
+  const progress = setInterval(() => {
+    const o = record.outcomes;
+    log(`progress: ${record.casesOpened} cases opened, ${record.commandsAcked} of ${record.commandsSent} commands acknowledged; answers 2xx ${o['2xx']}, 503 ${o['503']}, 500 ${o['500']}, 409 ${o['409']}, 4xx ${o['4xx']}, none ${o['no-answer']}`);
+  }, 15_000);
   const faults = (async () => {
-    for (const f of schedule) {
-      const wait = t0 + f.atSec * 1000 - Date.now();
-      if (wait > 0) await sleep(wait);
-      await injector.inject(f.kind);
+    for (let cycle = 0; cycle < s.cycles && (cycle === 0 || !loadDone); cycle++) {
+      for (const f of CYCLE) {
+        if (cycle > 0 && loadDone) break;
+        const wait = t0 + (cycle * CYCLE_SECONDS + f.atSec) * 1000 - Date.now();
+        if (wait > 0) await sleep(wait);
+        await injector.inject(f.kind);
+      }
     }
   })();
   const kills = (async () => {
-    // Until the schedule's end (or the load's, if sooner); the last stalled jobs then have time to come back.
-    const killUntil = t0 + s.seconds * 1000;
+    // While the load runs, within the fault cycles; the last stalled jobs then have time to come back.
+    const killUntil = t0 + Math.max(s.seconds, s.cycles === 1 ? 0 : Infinity) * 1000;
     await sleep(3000);
     while (!loadDone && Date.now() < killUntil) {
       if (await workers.killOne(pick, s.killEveryMs * 2)) log(`fault: worker killed with SIGKILL (${workers.killed} so far); a new one starts`);
@@ -124,6 +132,7 @@ async function main(): Promise<number> {
     }
   })();
   await Promise.all([load, faults, kills]);
+  clearInterval(progress);
   const loadSeconds = (Date.now() - t0) / 1000;
   log(`load done in ${loadSeconds.toFixed(0)} s: ${record.commandsAcked} of ${record.commandsSent} commands acknowledged; waiting for quiet`);
 
