@@ -1,4 +1,4 @@
-import { type Spawned, sleep, spawnApp } from '../bench/support';
+import { onCleanup, type Spawned, sleep, spawnApp } from '../bench/support';
 import { log } from './log';
 import type { PrivatePostgres, PrivateRedis } from './services';
 
@@ -35,6 +35,8 @@ export class WorkerPool {
 
   /** Starts `target` workers and keeps that many alive (a supervisor's job) until `stop`. */
   async start(): Promise<void> {
+    // Registered after the services, so it runs first: no replacement is started while everything is being stopped.
+    onCleanup('worker supervisor', () => this.stop());
     for (let i = 0; i < this.target; i++) this.spawn();
     this.watch = setInterval(() => this.topUp(), 500);
     while (this.readyCount() < this.target) await sleep(100);

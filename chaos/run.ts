@@ -20,7 +20,7 @@ const SHORT = process.argv.includes('--short');
 
 export const SETTINGS = {
   profile: SHORT ? 'short' : 'full',
-  cases: intEnv('CHAOS_CASES', SHORT ? 300 : 3000),
+  cases: intEnv('CHAOS_CASES', SHORT ? 300 : 2000),
   /** Cases are opened evenly over this many seconds; the fault schedule is laid over the same span. */
   seconds: intEnv('CHAOS_SECONDS', SHORT ? 50 : 240),
   deadlineMs: intEnv('CHAOS_DEADLINE_MS', SHORT ? 3000 : 5000),
