@@ -29,6 +29,8 @@ export const SETTINGS = {
   maxClients: intEnv('CHAOS_CLIENTS', 48),
   quietLimitMs: intEnv('CHAOS_QUIET_LIMIT_MS', SHORT ? 90_000 : 180_000),
   recoverWithinMs: intEnv('CHAOS_RECOVER_WITHIN_MS', 60_000),
+  /** A request unanswered this long counts as "no answer" (a failure). Large: a starved machine is slow, not wrong. */
+  requestTimeoutMs: intEnv('CHAOS_REQUEST_TIMEOUT_MS', 120_000),
   reconcileIntervalMs: intEnv('CHAOS_RECONCILE_INTERVAL_MS', 2000),
   seed: intEnv('CHAOS_SEED', 7),
   /** Fault cycles: the short run has one; the full run repeats them (and the kills) while the load runs. */
@@ -102,7 +104,7 @@ async function main(): Promise<number> {
 
   const record = new LoadRecord();
   const t0 = Date.now();
-  const driver = new LoadDriver(baseUrl, token, { cases: s.cases, openSeconds: s.seconds, maxClients: s.maxClients, requestTimeoutMs: 30_000, maxAttempts: 60 }, record, runId);
+  const driver = new LoadDriver(baseUrl, token, { cases: s.cases, openSeconds: s.seconds, maxClients: s.maxClients, requestTimeoutMs: s.requestTimeoutMs, maxAttempts: 60 }, record, runId);
   const injector = new FaultInjector(pg, redis, baseUrl, { downMs: s.downMs, recoverWithinMs: s.recoverWithinMs }, t0);
   const pick = rng(s.seed);
 
