@@ -5,5 +5,3 @@ export function log(msg: string): void {
   const t = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
   process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)} +${t}s] ${msg}\n`);
 }
-
-export const secondsSince = (t: number) => (Date.now() - t) / 1000;
