@@ -75,6 +75,25 @@ export class DispatchQueues {
     );
   }
 
+  /**
+   * The reconciler's way in: as `enqueueEffects`, and a job that BullMQ gave up on while its row is
+   * still pending — stalled twice by killed workers, or a last attempt that could not record its
+   * failure because PostgreSQL was away — is retried with fresh attempts. A kept failed job would
+   * otherwise turn every re-enqueue of its id into a no-op, and the effect would never run.
+   */
+  async requeueEffects(effects: readonly { id: string; action: string; requestId: string | null }[]): Promise<number> {
+    await this.enqueueEffects(effects);
+    let retried = 0;
+    for (const e of effects) {
+      const job = await this.effects.getJob(effectJobId(e.id));
+      if (job && (await job.isFailed())) {
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        retried++;
+      }
+    }
+    return retried;
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([this.timers.close(), this.effects.close()]);
   }

@@ -60,7 +60,7 @@ export class Reconciler {
     for (;;) {
       const page = await this.store.pendingOutbox(before, cursor, pageSize);
       if (page.length === 0) return count;
-      await this.queues.enqueueEffects(page);
+      await this.queues.requeueEffects(page);
       count += page.length;
       cursor = page[page.length - 1]!.id;
     }

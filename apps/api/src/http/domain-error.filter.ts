@@ -47,15 +47,32 @@ function errorName(status: number): string {
   return ({ 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 422: 'unprocessable' } as Record<number, string>)[status] ?? 'error';
 }
 
-function isUnavailable(err: unknown): boolean {
-  const code = (err as { code?: string })?.code;
-  const name = (err as { name?: string })?.name;
-  return (
-    name === 'ConnectionException' ||
-    name === 'KnexTimeoutError' ||
-    code === 'ECONNREFUSED' ||
-    code === 'ECONNRESET' ||
-    code === '57P01' || // admin shutdown
-    code === '57P03' // cannot connect now
-  );
+/** SQLSTATE of a server that is not there right now: class 08 (connection), 57P01-04 (shutdown, crash, starting up), 53300 (too many connections). */
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-4]|53300)$/;
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/**
+ * What pg, knex and ioredis say, without a code, when the connection went away under a request
+ * (found by `npm run chaos` restarting PostgreSQL under load: these were answered 500 before).
+ */
+const UNAVAILABLE_MESSAGES = [
+  /Connection terminated/i, // pg: the server closed the socket (restart, crash) while a query ran
+  /not queryable/i, // pg: a pooled client whose connection had already failed
+  /Transaction query already complete/i, // knex: the transaction's connection died under it (rolled back)
+  /Timeout acquiring a connection/i, // knex: the pool could not connect in time
+  /max retries per request/i, // ioredis: Redis did not come back in time
+  /Connection is closed/i, // ioredis
+];
+
+/** A dependency (PostgreSQL, Redis) is away, not a bug: 503, so that the client retries. Looks through wrapped causes. */
+export function isUnavailable(err: unknown, depth = 0): boolean {
+  if (err === null || typeof err !== 'object' || depth > 4) return false;
+  const e = err as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; previous?: unknown; errors?: unknown };
+  if (e.name === 'ConnectionException' || e.name === 'KnexTimeoutError' || e.name === 'MaxRetriesPerRequestError') return true;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (UNAVAILABLE_SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code)) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (UNAVAILABLE_MESSAGES.some((m) => m.test(message))) return true;
+  // AggregateError: one ECONNREFUSED per address tried.
+  if (Array.isArray(e.errors) && e.errors.some((x) => isUnavailable(x, depth + 1))) return true;
+  return isUnavailable(e.cause, depth + 1) || isUnavailable(e.previous, depth + 1);
 }
