@@ -87,6 +87,18 @@ it('a CSV with bad rows is rejected with the per-row errors and nothing is impor
   expect((await client.call('GET', '/children', T.township)).body.total).toBe(0);
 });
 
+it('a township imports only into its own township: another one named in ?township= is a 400 on both import paths, nothing imported', async () => {
+  const csv = [HEADER, row('X1')].join('\n');
+  const job = await fetch(`${client.baseUrl}/api/v1/registry/imports?township=jinhua`, { method: 'POST', headers: { authorization: `Bearer ${T.township}`, 'content-type': 'text/csv' }, body: csv });
+  const direct = await fetch(`${client.baseUrl}/api/v1/children/import?township=jinhua`, { method: 'POST', headers: { authorization: `Bearer ${T.township}`, 'content-type': 'text/csv' }, body: csv });
+  for (const res of [job, direct]) {
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ field: 'township', message: expect.stringContaining('own township (maluguo)') });
+  }
+  expect((await client.call('GET', '/children', T.jinhuaTown)).body.total).toBe(0);
+  expect((await client.call('GET', '/children', T.township)).body.total).toBe(0);
+});
+
 it('a good CSV is done, processed == total, the files are there; polling only ever sees the status move forward', async () => {
   const lines = Array.from({ length: 1500 }, (_, i) => row(`G${String(i).padStart(4, '0')}`, {
     village: i % 3 === 0 ? 'maluguo-other-village' : 'maluguo-village',

@@ -43,6 +43,8 @@ const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+  /** Connections to PostgreSQL per process; mind max_connections across API and worker processes. */
+  DATABASE_POOL_MAX: intFrom('DATABASE_POOL_MAX', 30, 1, 500),
   REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:']).transform((v) => v ?? 'redis://127.0.0.1:6379'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   QUEUE_PREFIX: z

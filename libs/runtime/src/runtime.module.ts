@@ -56,7 +56,7 @@ export function requestIdOf(req: IncomingMessage): string {
       inject: [APP_CONFIG],
       useFactory: async (config: AppConfig) => {
         const db = await Database.open(
-          config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL } : { kind: 'pglite', dataDir: config.dataDir },
+          config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX } : { kind: 'pglite', dataDir: config.dataDir },
         );
         await db.migrate();
         return db;

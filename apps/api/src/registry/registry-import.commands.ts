@@ -1,7 +1,8 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type Actor, BadRequestError, ForbiddenError } from '#shouhu/engine';
+import { type Actor, ForbiddenError } from '#shouhu/engine';
 import { type CensusFormat, type ImportJobView, RegistryImportJobs, RegistryImportQueue } from '#shouhu/registry';
+import { importTownship } from './registry-scope';
 import { REGISTRY_WRITERS } from './registry.commands';
 
 /** Townships and schools upload census files; the registry's keepers too. */
@@ -19,7 +20,6 @@ export class StartRegistryImport {
   ) {}
 }
 
-const TOWNSHIP = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 @CommandHandler(StartRegistryImport)
 export class StartRegistryImportHandler implements ICommandHandler<StartRegistryImport> {
@@ -34,13 +34,7 @@ export class StartRegistryImportHandler implements ICommandHandler<StartRegistry
     if (!REGISTRY_IMPORTERS.includes(actor.role)) {
       throw new ForbiddenError(`role "${actor.role}" does not import census files`, { allowedRoles: REGISTRY_IMPORTERS });
     }
-    const own = actor.jurisdictionPath.split('/')[1];
-    if (township !== undefined && !TOWNSHIP.test(township)) throw new BadRequestError('township must be a township code such as maluguo', { field: 'township' });
-    if (own && township !== undefined && township !== own) {
-      throw new BadRequestError(`you import for your own township (${own}), not ${township}`, { field: 'township' });
-    }
-    const target = township ?? own;
-    if (!target) throw new BadRequestError('county units name the township (query ?township=)', { field: 'township' });
+    const target = importTownship(actor, township);
     const job = await this.jobs.create({ format, content, township: target, actor, requestId });
     // PostgreSQL holds the import: if Redis is away now, the worker's reconcile round enqueues it later.
     await this.queue.enqueue([job.id]).catch((err: unknown) => this.logger.warn({ importId: job.id, requestId, err: String(err) }, 'import queued in PostgreSQL only; the reconciler will enqueue it'));

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DirectoryService } from '#shouhu/directory';
-import type { Actor } from '#shouhu/engine';
+import { type Actor, BadRequestError } from '#shouhu/engine';
 import type { ListFilter } from '#shouhu/registry';
 
 /**
@@ -21,4 +21,21 @@ export class RegistryListScope {
     if (unit?.kind === 'school' || unit?.kind === 'kindergarten') return { township: own, village: asked.village, schoolAnyOf: [unit.id, unit.name] };
     return { township: own, village: asked.village };
   }
+}
+
+const TOWNSHIP_CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/**
+ * The township a census file is imported into: a township's staff and the units below it import only
+ * into their own township; county units must name one (`?township=`).
+ */
+export function importTownship(actor: Actor, asked: string | undefined): string {
+  if (asked !== undefined && !TOWNSHIP_CODE.test(asked)) throw new BadRequestError('township must be a township code such as maluguo', { field: 'township' });
+  const own = actor.jurisdictionPath.split('/')[1];
+  if (own && asked !== undefined && asked !== own) {
+    throw new BadRequestError(`you import for your own township (${own}), not ${asked}`, { field: 'township' });
+  }
+  const target = asked ?? own;
+  if (!target) throw new BadRequestError('county units name the township (query ?township=)', { field: 'township' });
+  return target;
 }

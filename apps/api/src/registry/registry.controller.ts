@@ -6,14 +6,13 @@ import { type ChildInput, type ChildPatch, ChildRegistry, RegistryImportJobs } f
 import { CurrentActor, RequestId } from '../http/request-context';
 import { StartRegistryImport } from './registry-import.commands';
 import { OpenKeyChildVisits, OpenYearlySummaries } from './registry-rhythm.commands';
-import { RegistryListScope } from './registry-scope';
+import { RegistryListScope, importTownship } from './registry-scope';
 import { ImportChildFiles, OpenQuarterlyReturns, SaveChildFile } from './registry.commands';
 
 /** The content type of an .xlsx workbook. */
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const CHILD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const TOWNSHIP = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 function childIdParam(childId: string): string {
   if (!CHILD_ID.test(childId)) throw new BadRequestError('childId must be a registry file number', { field: 'childId' });
@@ -59,10 +58,7 @@ export class RegistryController {
     if (!(type ?? '').startsWith('text/csv') || typeof body !== 'string' || body.trim() === '') {
       throw new BadRequestError('send the file as text/csv', { field: 'body' });
     }
-    const own = actor.jurisdictionPath.split('/')[1];
-    const target = township ?? own;
-    if (!target || !TOWNSHIP.test(target)) throw new BadRequestError('township must be a township code (query ?township=)', { field: 'township' });
-    return this.commands.execute(new ImportChildFiles(actor, body, target, requestId));
+    return this.commands.execute(new ImportChildFiles(actor, body, importTownship(actor, township), requestId));
   }
 
   /**
