@@ -35,6 +35,8 @@ export const TIMER_SETTINGS = {
   leadMs: intEnv('BENCH_LATENESS_LEAD_MS', 10_000),
   tailMs: intEnv('BENCH_LATENESS_TAIL_MS', 60_000),
   reconcileIntervalMs: intEnv('BENCH_RECONCILE_INTERVAL_MS', 5_000),
+  /** The lateness worker's WORKER_CONCURRENCY (jobs in flight per queue). */
+  workerConcurrency: intEnv('BENCH_TIMER_WORKER_CONCURRENCY', 32),
   recoveryTimers: intEnv('BENCH_RECOVERY_TIMERS', 100_000),
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
 };
@@ -122,6 +124,7 @@ export async function deadlineLateness(tpl: Template): Promise<LatenessResult> {
     DATABASE_URL: db.url,
     QUEUE_PREFIX: prefix,
     RECONCILE_INTERVAL_MS: String(s.reconcileIntervalMs),
+    WORKER_CONCURRENCY: String(s.workerConcurrency),
     TIMER_HORIZON_MS: String(s.leadMs + s.spreadMs + 60_000),
   });
   const worker = spawnApp('worker', env, { nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [] });
