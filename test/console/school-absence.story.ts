@@ -80,7 +80,8 @@ export function schoolAbsenceStory(current: () => ConsoleStack): void {
       });
     }
     expect(await page.getByTestId('case-state').textContent()).toContain('应书面报告');
-    expect(await page.getByTestId('timeline').getByTestId('timeline-entry').count()).toBeGreaterThanOrEqual(4);
+    // The timeline is read after the case itself (GET /history), so it may follow a moment later.
+    await waitFor('the three visits in the timeline', async () => (await page.getByTestId('timeline').getByTestId('timeline-entry').count()) >= 4, 10_000, 200);
     await shot(page, 'school-05-visits');
 
     await act(page, 'SUBMIT_WRITTEN_REPORT', (p) => p.getByTestId('field-statement').fill('经三次上门劝返无效，特此书面报告，请依法采取措施。'));
