@@ -11,8 +11,9 @@ import {
   freePort,
   prepareDatabase,
   stackEnv,
+  type RunningStack,
   type StackProcess,
-  startProcess,
+  startApiAndWorker,
   TOKENS,
   waitFor,
 } from '../support/stack';
@@ -34,6 +35,7 @@ let env: Record<string, string>;
 let api: StackProcess;
 let worker: StackProcess;
 let client: ApiClient;
+let stack: RunningStack;
 let sql: Client;
 let receiver: Server;
 const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
@@ -79,11 +81,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'shouhu-story-'));
   const policyFile = writeFastPolicy(dir, { reportAccept: 'PT2S', followUpEvery: 'PT3S', guardianshipRefusal: 'PT3S' });
   env = stackEnv(db.url, await freePort(), { PROTECTION_POLICY_FILE: policyFile, CASE_DEFINITION_MODULES: '' });
-  api = startProcess('api', env);
-  worker = startProcess('worker', env);
-  client = new ApiClient(`http://127.0.0.1:${env.PORT}`);
-  await waitFor('the API', async () => (await client.call('GET', '/health/ready', null)).status === 200, 30_000);
-  await waitFor('the worker', async () => worker.output().includes('worker started'), 30_000);
+  stack = await startApiAndWorker(env);
+  ({ api, worker, client } = stack);
   sql = new Client({ connectionString: db.url });
   await sql.connect();
   // The police station routes its alerts into its own system: a local receiver stands in for it.
@@ -102,9 +101,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  worker?.child.kill('SIGTERM');
-  api?.child.kill('SIGTERM');
-  await Promise.all([worker?.exited, api?.exited]);
+  await stack?.stop();
   await sql?.end();
   await new Promise((r) => receiver?.close(r));
   await db?.drop();

@@ -1,7 +1,7 @@
 import { Workbook } from 'exceljs';
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
-import { ApiClient, createTestDatabase, freePort, prepareDatabase, stackEnv, type StackProcess, startProcess, TOKENS, waitFor } from '../support/stack';
+import { ApiClient, createTestDatabase, freePort, prepareDatabase, stackEnv, type RunningStack, type StackProcess, startApiAndWorker, TOKENS, waitFor } from '../support/stack';
 
 /*
  * Registry imports as jobs over HTTP, with the built API and worker on the real PostgreSQL and Redis:
@@ -27,6 +27,7 @@ let db: { url: string; drop: () => Promise<void> };
 let api: StackProcess;
 let worker: StackProcess;
 let client: ApiClient;
+let stack: RunningStack;
 let year: number;
 
 async function upload(body: string | Buffer, type: string, token = T.township) {
@@ -62,17 +63,12 @@ beforeAll(async () => {
   if (standOn <= now) standOn = standOn.plus({ years: 1 });
   year = standOn.year;
   const env = stackEnv(db.url, await freePort(), { CLOCK_OFFSET_MS: String(standOn.toMillis() - Date.now()), CASE_DEFINITION_MODULES: '' });
-  api = startProcess('api', env);
-  worker = startProcess('worker', env);
-  client = new ApiClient(`http://127.0.0.1:${env.PORT}`);
-  await waitFor('the API', async () => (await client.call('GET', '/health/ready', null)).status === 200, 30_000);
-  await waitFor('the worker', async () => worker.output().includes('worker started'), 30_000);
+  stack = await startApiAndWorker(env);
+  ({ api, worker, client } = stack);
 });
 
 afterAll(async () => {
-  worker?.child.kill('SIGTERM');
-  api?.child.kill('SIGTERM');
-  await Promise.all([worker?.exited, api?.exited]);
+  await stack?.stop();
   await db?.drop();
 });
 

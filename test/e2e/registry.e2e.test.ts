@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { ApiClient, createTestDatabase, freePort, prepareDatabase, stackEnv, type StackProcess, startProcess, TOKENS, waitFor } from '../support/stack';
+import { ApiClient, createTestDatabase, freePort, prepareDatabase, stackEnv, type RunningStack, type StackProcess, startApiAndWorker, TOKENS, waitFor } from '../support/stack';
 
 /*
  * The registry end to end over HTTP (real PostgreSQL and Redis). Every process runs on a clock shifted
@@ -16,6 +16,7 @@ let db: { url: string; drop: () => Promise<void> };
 let api: StackProcess;
 let worker: StackProcess;
 let client: ApiClient;
+let stack: RunningStack;
 let due: DateTime;
 
 const HEADER = 'childId,name,birthDate,sex,ethnicity,householdRegistration,address,village,health,living,parentNames,parentPhones';
@@ -53,20 +54,15 @@ beforeAll(async () => {
   if (due <= now.plus({ minutes: 1 })) due = due.plus({ months: 3 });
   const offset = due.toMillis() - 60_000 - Date.now();
   const env = stackEnv(db.url, await freePort(), { CLOCK_OFFSET_MS: String(offset), CASE_DEFINITION_MODULES: '' });
-  api = startProcess('api', env);
-  worker = startProcess('worker', env);
-  client = new ApiClient(`http://127.0.0.1:${env.PORT}`);
-  await waitFor('the API', async () => (await client.call('GET', '/health/ready', null)).status === 200, 30_000);
-  await waitFor('the worker', async () => worker.output().includes('worker started'), 30_000);
+  stack = await startApiAndWorker(env);
+  ({ api, worker, client } = stack);
   // Maluguo must still be able to file on time after steps 1-4: say so if the start took the margin.
   const left = due.toMillis() - (Date.now() + offset);
   if (left < 20_000) throw new Error(`the processes took too long to start: only ${left} ms left before the due date`);
 });
 
 afterAll(async () => {
-  worker?.child.kill('SIGTERM');
-  api?.child.kill('SIGTERM');
-  await Promise.all([worker?.exited, api?.exited]);
+  await stack?.stop();
   await db?.drop();
 });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { writeFastPolicy } from '../support/fast-policy';
-import { ApiClient, createTestDatabase, freePort, prepareDatabase, stackEnv, type StackProcess, startProcess, TOKENS, waitFor } from '../support/stack';
+import { ApiClient, createTestDatabase, freePort, prepareDatabase, stackEnv, type RunningStack, type StackProcess, startApiAndWorker, TOKENS, waitFor } from '../support/stack';
 
 /*
  * A school's duty end to end over HTTP (real PostgreSQL and Redis; the county's school deadlines
@@ -22,6 +22,7 @@ let dir: string;
 let api: StackProcess;
 let worker: StackProcess;
 let client: ApiClient;
+let stack: RunningStack;
 
 /** The last `n` weekdays before today, in Asia/Shanghai, oldest first. */
 function schoolDays(n: number): string[] {
@@ -64,17 +65,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'shouhu-school-'));
   const policy = writeFastPolicy(dir, {}, { reachGuardian: 'PT2S', persuasionReminderEvery: 'PT2S', dropoutAfterSchoolDays: 5 });
   const env = stackEnv(db.url, await freePort(), { PROTECTION_POLICY_FILE: policy, CASE_DEFINITION_MODULES: '' });
-  api = startProcess('api', env);
-  worker = startProcess('worker', env);
-  client = new ApiClient(`http://127.0.0.1:${env.PORT}`);
-  await waitFor('the API', async () => (await client.call('GET', '/health/ready', null)).status === 200, 30_000);
-  await waitFor('the worker', async () => worker.output().includes('worker started'), 30_000);
+  stack = await startApiAndWorker(env);
+  ({ api, worker, client } = stack);
 });
 
 afterAll(async () => {
-  worker?.child.kill('SIGTERM');
-  api?.child.kill('SIGTERM');
-  await Promise.all([worker?.exited, api?.exited]);
+  await stack?.stop();
   await db?.drop();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -126,6 +126,33 @@ export function stackEnv(databaseUrl: string, port: number, extra: Record<string
   };
 }
 
+/** The built API and one worker on `env`, both ready; `stop()` sends SIGTERM and waits for both. */
+export interface RunningStack {
+  api: StackProcess;
+  worker: StackProcess;
+  client: ApiClient;
+  stop: () => Promise<void>;
+}
+
+export async function startApiAndWorker(env: Record<string, string>, readyWithinMs = 30_000): Promise<RunningStack> {
+  const api = startProcess('api', env);
+  const worker = startProcess('worker', env);
+  const client = new ApiClient(`http://127.0.0.1:${env.PORT}`);
+  const stop = async () => {
+    worker.child.kill('SIGTERM');
+    api.child.kill('SIGTERM');
+    await Promise.all([worker.exited, api.exited]);
+  };
+  try {
+    await waitFor('the API', async () => (await client.call('GET', '/health/ready', null)).status === 200, readyWithinMs);
+    await waitFor('the worker', async () => worker.output().includes('worker started'), readyWithinMs);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { api, worker, client, stop };
+}
+
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
