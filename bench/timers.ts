@@ -31,6 +31,8 @@ import {
 
 export const TIMER_SETTINGS = {
   latenessTimers: intEnv('BENCH_LATENESS_TIMERS', 20_000),
+  /** Further pending deadlines due days later (beyond TIMER_HORIZON_MS): the database holds them, Redis does not. */
+  latenessBackground: intEnv('BENCH_LATENESS_BACKGROUND', 0),
   spreadMs: intEnv('BENCH_LATENESS_SPREAD_MS', 60_000),
   leadMs: intEnv('BENCH_LATENESS_LEAD_MS', 10_000),
   tailMs: intEnv('BENCH_LATENESS_TAIL_MS', 60_000),
@@ -89,6 +91,8 @@ async function insertTimers(url: string, templateCaseId: string, caseIds: readon
 
 export interface LatenessResult {
   timers: number;
+  /** Pending deadlines due days later, beside `timers` (never due during the run). */
+  background: number;
   fired: number;
   /** Still pending when the wait ended: their lateness is counted as (end - due), a lower bound. */
   unfired: number;
@@ -117,6 +121,10 @@ export async function deadlineLateness(tpl: Template): Promise<LatenessResult> {
   const cases = await cloneCases(db.url, tpl.caseId, s.latenessTimers);
   const from = Date.now() + s.leadMs;
   await insertTimers(db.url, tpl.caseId, cases, s.latenessTimers, from, s.spreadMs);
+  if (s.latenessBackground > 0) {
+    log(`timers: ${s.latenessBackground} more pending deadlines due 2-3 days from now (outside the horizon)`);
+    await insertTimers(db.url, tpl.caseId, null, s.latenessBackground, Date.now() + 2 * 86_400_000, 86_400_000);
+  }
   await withSql(db.url, (c) => c.query('analyze'));
 
   const profDir = s.cpuProfile ? profileDir('prof-worker') : undefined;
@@ -173,6 +181,7 @@ export async function deadlineLateness(tpl: Template): Promise<LatenessResult> {
         `${Number(shape.rate).toFixed(0)} fired/s; median lateness first tenth ${Number(shape.first).toFixed(0)} ms, last tenth ${Number(shape.last).toFixed(0)} ms`);
     return {
       timers: s.latenessTimers,
+      background: s.latenessBackground,
       fired: q.fired,
       unfired: q.censored,
       notified,
