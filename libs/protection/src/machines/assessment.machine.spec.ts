@@ -1,10 +1,10 @@
-import { DateTime } from 'luxon';
 import { type AnyMachineSnapshot, type AnyStateNode, type EventObject, initialTransition, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { allTransitionKeys, edgesOf as edges, stateNodes as nodes, transitionKey as key } from '../testing/paths';
 import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import { type AssessmentContext, assessmentDefinition, assessmentMachine as machine } from './assessment.machine';
 import { machinePolicy, type ProtectionInput } from './machine-kit';
+import { type Action, type AnyEvent, type Raise, raises, cancels, ms } from '../testing/actions';
 
 // A timeline in Changbai (Asia/Shanghai); 2026-03-02 is a Monday.
 const OPENED = '2026-03-02T09:00:00+08:00';
@@ -31,15 +31,8 @@ function input(placement = 'temporary-care', openedAt = OPENED): ProtectionInput
   };
 }
 
-type Action = { type: string; params?: unknown };
-type AnyEvent = { type: string; [field: string]: unknown };
-type Raise = { event: EventObject; id: string; delay: number };
-const raises = (actions: readonly Action[]) => actions.filter((a) => a.type === 'xstate.raise').map((a) => a.params as Raise);
 const raiseOf = (actions: readonly Action[], id: string) => raises(actions).find((r) => r.id === id);
-const cancels = (actions: readonly Action[]) => actions.filter((a) => a.type === 'xstate.cancel').map((a) => (a.params as { sendId: string }).sendId);
 const paramsOf = (actions: readonly Action[], type: string) => actions.filter((a) => a.type === type).map((a) => a.params as Record<string, unknown>);
-/** Milliseconds between two Shanghai wall-clock times, computed by luxon alone. */
-const ms = (from: string, to: string) => DateTime.fromISO(to).toMillis() - DateTime.fromISO(from).toMillis();
 const refused = (s: AnyMachineSnapshot, e: AnyEvent) => machine.getTransitionData(s as never, e as never).length === 0;
 const fire = (r: Raise, $at: string): AnyEvent => ({ ...r.event, $at });
 const ctx = (s: AnyMachineSnapshot) => s.context as AssessmentContext;

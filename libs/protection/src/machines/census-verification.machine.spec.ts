@@ -1,10 +1,10 @@
-import { DateTime } from 'luxon';
 import { type AnyMachineSnapshot, type AnyStateNode, type EventObject, initialTransition, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { allTransitionKeys, edgesOf as edges, stateNodes as nodes, transitionKey as key } from '../testing/paths';
 import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import { type CensusContext, censusVerificationDefinition, censusVerificationMachine as machine } from './census-verification.machine';
 import { machinePolicy } from './machine-kit';
+import { type Action, type AnyEvent, raises, timers, cancels, notices, ms } from '../testing/actions';
 
 // Changbai (Asia/Shanghai). 2026-04-06 and 2026-04-20 are Mondays; the working calendar is Monday–Friday.
 const OPENED = '2026-04-01T09:00:00+08:00';
@@ -19,16 +19,8 @@ const TOWNSHIP = { userId: 'cadre-kim', unitId: 'maluguo-government', role: 'tow
 const POLICE = { userId: 'pcs-zhao', unitId: 'maluguo-police', role: 'police' };
 const CIVIL = { userId: 'mz-wang', unitId: 'county-civil-affairs', role: 'civil_affairs' };
 
-type Action = { type: string; params?: unknown };
-type AnyEvent = { type: string; [field: string]: unknown };
-type Raise = { event: EventObject; id: string; delay: number };
-const raises = (a: readonly Action[]) => a.filter((x) => x.type === 'xstate.raise').map((x) => x.params as Raise);
-const timers = (a: readonly Action[]) => Object.fromEntries(raises(a).map((r) => [r.id, r.delay]));
-const cancels = (a: readonly Action[]) => a.filter((x) => x.type === 'xstate.cancel').map((x) => (x.params as { sendId: string }).sendId);
-const notices = (a: readonly Action[]) => a.filter((x) => x.type === 'notify').map((x) => x.params as { to: unknown; reason: string; escalation?: unknown });
 const refused = (s: AnyMachineSnapshot, e: AnyEvent) => machine.getTransitionData(s as never, e as never).length === 0;
 const ctx = (s: AnyMachineSnapshot) => s.context as CensusContext;
-const ms = (from: string, to: string) => DateTime.fromISO(to).toMillis() - DateTime.fromISO(from).toMillis();
 const input = () => ({ caseId: 'census-1', subject: { township: 'maluguo', village: 'maluguo-village' }, data: { records: 42 }, policy: machinePolicy(CHANGBAI_POLICY), openedAt: OPENED });
 const open = () => {
   const [s, a] = initialTransition(machine, input());

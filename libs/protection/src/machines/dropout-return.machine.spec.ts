@@ -6,6 +6,7 @@ import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import type { DeadlineRule, ProtectionPolicy } from '../policy/policy.types';
 import { type DropoutContext, dropoutReturnDefinition, dropoutReturnMachine as machine } from './dropout-return.machine';
 import { machinePolicy, type ProtectionInput } from './machine-kit';
+import { type Action, type AnyEvent, raises, timers, cancels, notices, ms } from '../testing/actions';
 
 // Changbai (Asia/Shanghai); 2026-03-23 is a Monday. The child has been absent since 2026-02-23.
 const OPENED = '2026-03-23T08:00:00+08:00';
@@ -30,17 +31,9 @@ function input(policy: ProtectionPolicy = CHANGBAI_POLICY): ProtectionInput {
   };
 }
 
-type Action = { type: string; params?: unknown };
-type AnyEvent = { type: string; [field: string]: unknown };
-type Raise = { event: EventObject; id: string; delay: number };
-const raises = (actions: readonly Action[]) => actions.filter((a) => a.type === 'xstate.raise').map((a) => a.params as Raise);
-const timers = (actions: readonly Action[]) => Object.fromEntries(raises(actions).map((r) => [r.id, r.delay]));
-const cancels = (actions: readonly Action[]) => actions.filter((a) => a.type === 'xstate.cancel').map((a) => (a.params as { sendId: string }).sendId);
-const notices = (actions: readonly Action[]) => actions.filter((a) => a.type === 'notify').map((a) => a.params as { to: unknown; reason: string; escalation?: unknown });
 const refused = (s: AnyMachineSnapshot, e: AnyEvent) => machine.getTransitionData(s as never, e as never).length === 0;
 const ctx = (s: AnyMachineSnapshot) => s.context as DropoutContext;
 /** Milliseconds between two Shanghai wall-clock times, by luxon alone. */
-const ms = (from: string, to: string) => DateTime.fromISO(to).toMillis() - DateTime.fromISO(from).toMillis();
 function luxonMs(rule: DeadlineRule, from: string): number {
   const start = DateTime.fromISO(from, { zone: 'Asia/Shanghai' });
   return start.plus(Duration.fromISO(rule.duration)).toMillis() - start.toMillis();

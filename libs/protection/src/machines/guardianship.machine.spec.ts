@@ -1,10 +1,10 @@
-import { DateTime } from 'luxon';
 import { type AnyMachineSnapshot, type AnyStateNode, type EventObject, initialTransition, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { allTransitionKeys, edgesOf as edges, stateNodes as allNodes, transitionKey as key } from '../testing/paths';
 import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import { type GuardianshipContext, guardianshipDefinition, guardianshipMachine as machine } from './guardianship.machine';
 import { machinePolicy, type ProtectionInput } from './machine-kit';
+import { type Action, type AnyEvent, type Raise, raises, cancels, notices, ms } from '../testing/actions';
 
 const OPENED = '2026-03-02T09:00:00+08:00'; // a Monday
 const ADMONISHED = '2026-03-02T09:30:00+08:00';
@@ -25,15 +25,7 @@ const input: ProtectionInput = {
   openedAt: OPENED,
 };
 
-type Action = { type: string; params?: unknown };
-type AnyEvent = { type: string; [field: string]: unknown };
-type Raise = { event: EventObject; id: string; delay: number };
-const raises = (actions: readonly unknown[]) => (actions as Action[]).filter((a) => a.type === 'xstate.raise').map((a) => a.params as Raise);
 const raiseOf = (actions: readonly unknown[], id: string) => raises(actions).find((r) => r.id === id);
-const cancels = (actions: readonly unknown[]) => (actions as Action[]).filter((a) => a.type === 'xstate.cancel').map((a) => (a.params as { sendId: string }).sendId);
-const notices = (actions: readonly unknown[]) => (actions as Action[]).filter((a) => a.type === 'notify').map((a) => a.params as Record<string, unknown>);
-/** Milliseconds between two Shanghai wall-clock times, computed by luxon alone. */
-const ms = (from: string, to: string) => DateTime.fromISO(to).toMillis() - DateTime.fromISO(from).toMillis();
 const refused = (s: AnyMachineSnapshot, e: AnyEvent) => machine.getTransitionData(s as never, e as never).length === 0;
 const fire = (r: Raise, $at: string): AnyEvent => ({ ...r.event, $at });
 const ctx = (s: AnyMachineSnapshot) => s.context as GuardianshipContext;

@@ -5,20 +5,14 @@ import { allTransitionKeys, stateNodes as nodes, transitionKey as key } from '..
 import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import { type KeyChildContext, keyChildVisitsDefinition, keyChildVisitsMachine as machine } from './key-child-visits.machine';
 import { machinePolicy } from './machine-kit';
+import { type Action, type AnyEvent, raises, timers, cancels, notices, ms } from '../testing/actions';
 
 const OPENED = '2026-04-01T09:00:00+08:00';
 const TIMER = 'xstate.after.keyChildVisitEvery.key-child-visits.visiting.waiting';
 const DIRECTOR = { userId: 'dir-pak', unitId: 'maluguo-village', role: 'child_director' };
 
-type Action = { type: string; params?: unknown };
-type AnyEvent = { type: string; [field: string]: unknown };
-const raises = (a: readonly Action[]) => a.filter((x) => x.type === 'xstate.raise').map((x) => x.params as { id: string; delay: number });
-const timers = (a: readonly Action[]) => Object.fromEntries(raises(a).map((r) => [r.id, r.delay]));
-const cancels = (a: readonly Action[]) => a.filter((x) => x.type === 'xstate.cancel').map((x) => (x.params as { sendId: string }).sendId);
-const notices = (a: readonly Action[]) => a.filter((x) => x.type === 'notify').map((x) => x.params as { to: unknown; reason: string });
 const refused = (s: AnyMachineSnapshot, e: AnyEvent) => machine.getTransitionData(s as never, e as never).length === 0;
 const ctx = (s: AnyMachineSnapshot) => s.context as KeyChildContext;
-const ms = (from: string, to: string) => DateTime.fromISO(to).toMillis() - DateTime.fromISO(from).toMillis();
 const input = () => ({ caseId: 'kc-1', subject: { childId: 'child-1', township: 'maluguo', village: 'maluguo-village' }, data: {}, policy: machinePolicy(CHANGBAI_POLICY), openedAt: OPENED });
 const open = () => {
   const [s, a] = initialTransition(machine, input());

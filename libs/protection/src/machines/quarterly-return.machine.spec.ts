@@ -1,10 +1,10 @@
-import { DateTime } from 'luxon';
 import { type AnyMachineSnapshot, type AnyStateNode, type EventObject, initialTransition, transition } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { allTransitionKeys, edgesOf as edges, stateNodes as nodes, transitionKey as key } from '../testing/paths';
 import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import { machinePolicy } from './machine-kit';
 import { type QuarterlyReturnContext, quarterlyReturnDefinition, quarterlyReturnMachine as machine } from './quarterly-return.machine';
+import { type Action, type AnyEvent, raises, timers, cancels, notices, ms } from '../testing/actions';
 
 // Q1 2026 in Changbai (Asia/Shanghai): due before 20 March, i.e. at 2026-03-20T00:00+08:00; reminder a week before.
 const DUE = '2026-03-20T00:00:00+08:00';
@@ -14,17 +14,8 @@ const TIMER = { reminder: 'xstate.after.returnReminder.quarterly-return.open.wai
 const TOWNSHIP = { userId: 'cadre-kim', unitId: 'maluguo-government', role: 'township' };
 const CIVIL = { userId: 'mz-wang', unitId: 'county-civil-affairs', role: 'civil_affairs' };
 
-type Action = { type: string; params?: unknown };
-type AnyEvent = { type: string; [field: string]: unknown };
-type Raise = { event: EventObject; id: string; delay: number };
-const raises = (a: readonly Action[]) => a.filter((x) => x.type === 'xstate.raise').map((x) => x.params as Raise);
-const timers = (a: readonly Action[]) => Object.fromEntries(raises(a).map((r) => [r.id, r.delay]));
-const cancels = (a: readonly Action[]) => a.filter((x) => x.type === 'xstate.cancel').map((x) => (x.params as { sendId: string }).sendId);
-const notices = (a: readonly Action[]) => a.filter((x) => x.type === 'notify').map((x) => x.params as { to: unknown; reason: string; deadline?: string; escalation?: unknown });
 const refused = (s: AnyMachineSnapshot, e: AnyEvent) => machine.getTransitionData(s as never, e as never).length === 0;
 const ctx = (s: AnyMachineSnapshot) => s.context as QuarterlyReturnContext;
-/** Milliseconds between two instants, by luxon alone. */
-const ms = (from: string, to: string) => DateTime.fromISO(to).toMillis() - DateTime.fromISO(from).toMillis();
 const input = (openedAt = OPENED, quarter = '2026-Q1', policy = CHANGBAI_POLICY) => ({ caseId: 'qr-1', subject: { township: 'maluguo' }, data: { quarter }, policy: machinePolicy(policy), openedAt });
 const open = (openedAt?: string, quarter?: string) => {
   const [s, a] = initialTransition(machine, input(openedAt, quarter));

@@ -6,6 +6,7 @@ import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import type { DeadlineRule, ProtectionPolicy } from '../policy/policy.types';
 import { machinePolicy, type ProtectionInput } from './machine-kit';
 import { type AbsenceContext, schoolAbsenceDefinition, schoolAbsenceMachine as machine } from './school-absence.machine';
+import { type Action, type AnyEvent, raises, cancels } from '../testing/actions';
 
 // Changbai (Asia/Shanghai); 2026-03-02 is a Monday. The absence is reported at 08:30.
 const OPENED = '2026-03-02T08:30:00+08:00';
@@ -24,11 +25,6 @@ function input(policy: ProtectionPolicy = CHANGBAI_POLICY, data: Record<string, 
   };
 }
 
-type Action = { type: string; params?: unknown };
-type AnyEvent = { type: string; [field: string]: unknown };
-type Raise = { event: EventObject; id: string; delay: number };
-const raises = (actions: readonly Action[]) => actions.filter((a) => a.type === 'xstate.raise').map((a) => a.params as Raise);
-const cancels = (actions: readonly Action[]) => actions.filter((a) => a.type === 'xstate.cancel').map((a) => (a.params as { sendId: string }).sendId);
 const paramsOf = (actions: readonly Action[], type: string) => actions.filter((a) => a.type === type).map((a) => a.params);
 const refused = (s: AnyMachineSnapshot, e: AnyEvent) => machine.getTransitionData(s as never, e as never).length === 0;
 const ctx = (s: AnyMachineSnapshot) => s.context as AbsenceContext;

@@ -5,6 +5,7 @@ import { allTransitionKeys, edgesOf as edges, stateNodes as nodes, transitionKey
 import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import { machinePolicy } from './machine-kit';
 import { type YearlySummaryContext, yearlySummaryDefinition, yearlySummaryMachine as machine } from './yearly-summary.machine';
+import { type Action, type AnyEvent, raises, timers, cancels, notices, ms } from '../testing/actions';
 
 // 12月中旬 = by 15 December inclusive: due 2026-12-16T00:00+08:00; reminder a week before.
 const DUE = DateTime.fromObject({ year: 2026, month: 12, day: 15 }, { zone: 'Asia/Shanghai' }).plus({ days: 1 }).toISO({ suppressMilliseconds: true })!;
@@ -14,15 +15,8 @@ const TIMER = { reminder: 'xstate.after.summaryReminder.yearly-summary.open.wait
 const UNIT = { userId: 'cadre-kim', unitId: 'maluguo-government', role: 'township' };
 const OFFICE = { userId: 'lx-chen', unitId: 'joint-office', role: 'office' };
 
-type Action = { type: string; params?: unknown };
-type AnyEvent = { type: string; [field: string]: unknown };
-const raises = (a: readonly Action[]) => a.filter((x) => x.type === 'xstate.raise').map((x) => x.params as { id: string; delay: number });
-const timers = (a: readonly Action[]) => Object.fromEntries(raises(a).map((r) => [r.id, r.delay]));
-const cancels = (a: readonly Action[]) => a.filter((x) => x.type === 'xstate.cancel').map((x) => (x.params as { sendId: string }).sendId);
-const notices = (a: readonly Action[]) => a.filter((x) => x.type === 'notify').map((x) => x.params as { to: unknown; reason: string });
 const refused = (s: AnyMachineSnapshot, e: AnyEvent) => machine.getTransitionData(s as never, e as never).length === 0;
 const ctx = (s: AnyMachineSnapshot) => s.context as YearlySummaryContext;
-const ms = (from: string, to: string) => DateTime.fromISO(to).toMillis() - DateTime.fromISO(from).toMillis();
 const input = (openedAt = OPENED) => ({ caseId: 'ys-1', subject: { unitId: 'maluguo-government' }, data: { year: 2026 }, policy: machinePolicy(CHANGBAI_POLICY), openedAt });
 const open = (openedAt?: string) => {
   const [s, a] = initialTransition(machine, input(openedAt));
