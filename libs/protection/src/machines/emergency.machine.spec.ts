@@ -6,6 +6,7 @@ import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import type { DeadlineRule } from '../policy/policy.types';
 import { emergencyDefinition, emergencyMachine as machine, type EmergencySituation } from './emergency.machine';
 import { machinePolicy, type ProtectionInput } from './machine-kit';
+import { type Action, type AnyEvent, raises, cancels } from '../testing/actions';
 
 const OPENED = '2026-03-02T09:00:00+08:00';
 const ORDERED = '2026-03-02T10:30:00+08:00';
@@ -22,13 +23,7 @@ function input(situation: string = 'alone'): ProtectionInput {
   };
 }
 
-type Action = { type: string; params?: unknown };
-type AnyEvent = { type: string; [field: string]: unknown };
 const ev = <T extends EventObject>(e: T): never => e as never;
-const raises = (actions: readonly Action[]) =>
-  actions.filter((a) => a.type === 'xstate.raise').map((a) => a.params as { event: EventObject; id: string; delay: number });
-const cancels = (actions: readonly Action[]) =>
-  actions.filter((a) => a.type === 'xstate.cancel').map((a) => (a.params as { sendId: string }).sendId);
 const paramsOf = (actions: readonly Action[], type: string) => actions.filter((a) => a.type === type).map((a) => a.params);
 
 function luxonMs(rule: DeadlineRule, from: string): number {

@@ -6,6 +6,7 @@ import { CHANGBAI_POLICY } from '../policy/changbai.policy';
 import type { DeadlineRule } from '../policy/policy.types';
 import { machinePolicy, type ProtectionInput } from './machine-kit';
 import { mandatoryReportDefinition, mandatoryReportMachine as machine, situationOf } from './mandatory-report.machine';
+import { type Action, raises, cancels } from '../testing/actions';
 
 const OPENED = '2026-03-02T09:00:00+08:00';
 const ACCEPTED = '2026-03-02T09:10:00+08:00';
@@ -31,12 +32,7 @@ function input(triggers: string[] = ['ALONE_NO_GUARDIAN']): ProtectionInput {
   };
 }
 
-type Action = { type: string; params?: unknown };
 const ev = <T extends EventObject>(e: T): never => e as never;
-const raises = (actions: readonly Action[]) =>
-  actions.filter((a) => a.type === 'xstate.raise').map((a) => a.params as { event: EventObject; id: string; delay: number });
-const cancels = (actions: readonly Action[]) =>
-  actions.filter((a) => a.type === 'xstate.cancel').map((a) => (a.params as { sendId: string }).sendId);
 const paramsOf = (actions: readonly Action[], type: string) => actions.filter((a) => a.type === type).map((a) => a.params);
 
 /** The deadline in ms from `from`, computed independently with luxon in the county's zone. */
